@@ -1,0 +1,103 @@
+"""Command line: python -m autograder {grade, check, student-kit} ...
+
+Exit status: 0 every submission was graded (a broken submission is graded too, with
+its reason); 1 the grader itself failed; 2 a usage error (one line on stderr).
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from .course import UsageError, load_course
+from .messages import LANGS
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _parser():
+    parser = _Parser(prog="python -m autograder", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    grade = commands.add_parser("grade", help="grade submissions (notebooks, scripts or folders)")
+    grade.add_argument("paths", nargs="+", metavar="PATH")
+    grade.add_argument("--assignment", required=True, metavar="ID")
+    grade.add_argument("--out", metavar="DIR", help="default: graded/<assignment>/")
+    grade.add_argument("--jobs", type=int, default=1, metavar="N")
+    grade.add_argument("--student", metavar="NAME", help="student id for a single file")
+    grade.add_argument("--isolation", choices=("auto", "full", "reduced"), default="auto")
+    grade.add_argument("--lang", choices=LANGS, help="feedback language (default: course_config.LANG)")
+
+    check = commands.add_parser("check", help="run the public checks on your notebook")
+    check.add_argument("notebook", metavar="NOTEBOOK")
+    check.add_argument("--assignment", metavar="ID")
+    check.add_argument("--lang", choices=LANGS)
+
+    kit = commands.add_parser("student-kit", help="write what students receive")
+    kit.add_argument("--output", required=True, metavar="DIR")
+    return parser
+
+
+def main(argv=None):
+    try:
+        args = _parser().parse_args(argv)
+        if getattr(args, "jobs", 1) < 1:
+            raise UsageError("--jobs must be at least 1")
+        course = load_course()
+        return COMMANDS[args.command](course, args)
+    except UsageError as error:
+        print(f"autograder: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("autograder: interrupted", file=sys.stderr)
+        return 130
+
+
+def _grade(course, args):
+    from . import report
+    from .grade import grade
+    from .run.sandbox import IsolationUnavailable, resolve_mode
+    from .submissions import discover
+
+    assignment = course.assignment(args.assignment)
+    submissions = discover(args.paths, assignment.id, student=args.student)
+    out = Path(args.out or Path("graded") / assignment.id)
+    lang = args.lang or course.lang
+    try:
+        isolation = resolve_mode(args.isolation)
+    except IsolationUnavailable as error:
+        print(f"autograder: {error}", file=sys.stderr)
+        return 1
+    graded = []
+    failures = grade(course, assignment, submissions, out_dir=out, jobs=args.jobs,
+                     isolation=isolation, lang=lang, on_done=graded.append)
+    rows = report.read_results(out, assignment.id)
+    if rows:
+        report.write_atomic(out / "grades.csv", report.grades_csv(rows, list(assignment.points)))
+    if len(submissions) == 1 and graded:
+        print("\n".join(report.verdict_lines(graded[0])))
+    elif graded:
+        functions = list(assignment.function_points())
+        print("\n".join(report.table_lines(sorted(graded, key=lambda r: r["extra_data"]["student"]), functions)))
+    if isolation != "full":
+        print("isolation: reduced (bubblewrap unavailable): student code could read files this user can read")
+    print(f"graded {len(graded)} of {len(submissions)} submissions -> {out}/")
+    for failure in failures:
+        print(f"autograder: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _check(course, args):
+    from .selfcheck import check_command
+    return check_command(course, args)
+
+
+def _kit(course, args):
+    from .kit import build_kit
+    build_kit(course, Path(args.output))
+    print(f"student kit written to {args.output}")
+    return 0
+
+
+COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit}

@@ -1,0 +1,102 @@
+"""The vocabulary graders are written in.
+
+A check asks the student's code a question (``student.ask``), then says what it
+expects, with what tolerance, and which misconception explains a miss:
+
+    got = student.ask("diff", f="square", x=2.0)
+    expect_close(got, 4.0, atol=1e-6, given="f(x) = x², x = 2",
+                 diagnose=misconceptions.numerical_diff(square, 2.0))
+
+A miss raises ``Fail(diagnosis, **facts)``; the facts fill the message that the
+student reads (messages.toml), so they are plain, short strings.
+"""
+import numpy as np
+
+from .run.inside.codec import Unrecognised
+
+
+class Fail(AssertionError):
+    """The answer is wrong.  ``diagnosis`` is a code from messages.toml, or None when no
+    known misconception explains it (the message then says input, value and expectation)."""
+
+    def __init__(self, diagnosis=None, **facts):
+        super().__init__(diagnosis or "wrong_value", facts)
+        self.diagnosis = diagnosis
+        self.facts = facts
+
+
+def show(value):
+    """A value as a student should read it in a message."""
+    if isinstance(value, Unrecognised):
+        return f"an object of type {value.type_name}"
+    if isinstance(value, np.ndarray):
+        return np.array2string(value, precision=10, separator=", ", threshold=20)
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    return repr(value)
+
+
+def number(value, given, allow_non_finite=False):
+    """The answer as a float, or Fail: not a number, or nan/inf."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(())[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise Fail("wrong_type", given=given, got=show(value), expected="a number")
+    value = float(value)
+    if not allow_non_finite and not np.isfinite(value):
+        raise Fail("not_finite", given=given, got=show(value))
+    return value
+
+
+def array(value, shape, given, allow_non_finite=False):
+    """The answer as a float array of the expected shape, or Fail."""
+    if isinstance(value, (list, tuple)):
+        try:
+            value = np.array(value, dtype=float)
+        except (TypeError, ValueError):
+            raise Fail("wrong_type", given=given, got=show(value), expected="an array of numbers") from None
+    if not isinstance(value, np.ndarray):
+        raise Fail("wrong_type", given=given, got=show(value), expected="an array of numbers")
+    if value.shape != tuple(shape):
+        raise Fail("wrong_shape", given=given, got=str(value.shape), expected=str(tuple(shape)))
+    value = value.astype(float)
+    if not allow_non_finite and not np.all(np.isfinite(value)):
+        raise Fail("not_finite", given=given, got=show(value))
+    return value
+
+
+def close(got, expected, atol, rtol=0.0):
+    return bool(np.all(np.abs(np.asarray(got, float) - np.asarray(expected, float))
+                       <= atol + rtol * np.abs(np.asarray(expected, float))))
+
+
+def expect_close(got, expected, *, atol, rtol=0.0, given, diagnose=None):
+    """Pass when ``got`` is within the tolerance of ``expected``; else Fail with the
+    diagnosis ``diagnose(got)`` returns (None when it names no known misconception)."""
+    expected_array = np.asarray(expected, dtype=float)
+    if expected_array.ndim == 0:
+        got = number(got, given, allow_non_finite=True)
+    else:
+        got = array(got, expected_array.shape, given, allow_non_finite=True)
+    if close(got, expected_array, atol, rtol):
+        return got
+    code = diagnose(got) if diagnose else None
+    if code is None and not np.all(np.isfinite(got)):
+        code = "not_finite"
+    raise Fail(code, given=given, got=show(got), expected=show(expected),
+               tolerance=f"{atol:g}" if not rtol else f"{atol:g} + {rtol:g}·|expected|")
+
+
+def first_match(got, candidates, atol=1e-12, rtol=1e-7):
+    """The first diagnosis whose wrong value ``got`` reproduces, or None.
+
+    ``candidates`` is a list of (diagnosis code, the value a student with that
+    misconception gets), computed in the trusted process."""
+    for code, wrong in candidates:
+        try:
+            wrong = np.asarray(wrong, dtype=float)
+            if np.shape(got) == wrong.shape and np.allclose(got, wrong, atol=atol, rtol=rtol, equal_nan=True):
+                return code
+        except (TypeError, ValueError, FloatingPointError):
+            continue
+    return None

@@ -1,0 +1,108 @@
+"""What students get wrong in 4.3–4.4, written as the values a wrong answer produces.
+
+Each function returns {diagnosis code: the value a student with that misconception
+gets}, computed here in the trusted process with the same floating-point steps the
+wrong code takes, so a match is close to exact.  A check that fails looks the
+student's value up here (expect.first_match) to name the misconception.
+"""
+import numpy as np
+
+H = 1e-4                                          # the book's step
+TOO_SMALL = (1e-50, 1e-20, 1e-15, 1e-12, 1e-10, 1e-8, 1e-7, 1e-6)   # rounding error dominates
+TOO_LARGE = (1.0, 0.5, 0.1, 0.05, 0.01, 1e-3)     # truncation error dominates
+
+
+# ----- numerical_diff(f, x) -----
+def numerical_diff(f, x):
+    wrong = {
+        "forward_difference": (f(x + H) - f(x)) / H,
+        "missing_half": (f(x + H) - f(x - H)) / H,
+        "precedence": (f(x + H) - f(x - H)) / 2 * H,
+        "sign_flipped": (f(x - H) - f(x + H)) / (2 * H),
+    }
+    candidates = list(wrong.items()) + [("forward_difference", (f(x) - f(x - H)) / H)]
+    for h in TOO_SMALL:
+        candidates += [("step_too_small", (f(x + h) - f(x - h)) / (2 * h)),
+                       ("step_too_small", (f(x + h) - f(x)) / h)]
+    for h in TOO_LARGE:
+        candidates += [("step_too_large", (f(x + h) - f(x - h)) / (2 * h)),
+                       ("step_too_large", (f(x + h) - f(x)) / h)]
+    return candidates
+
+
+# ----- numerical_gradient(f, x) -----
+def _partials(f, x, difference):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        grad[idx] = difference(f, x, idx)
+    return grad
+
+
+def _shifted(x, idx, delta):
+    y = x.copy()
+    y[idx] += delta
+    return y
+
+
+def numerical_gradient(f, x):
+    central = lambda f, x, i: (f(_shifted(x, i, H)) - f(_shifted(x, i, -H))) / (2 * H)
+    return [
+        ("forward_difference", _partials(f, x, lambda f, x, i: (f(_shifted(x, i, H)) - f(x)) / H)),
+        ("half_step", _partials(f, x, lambda f, x, i: (f(_shifted(x, i, H)) - f(x)) / (2 * H))),
+        ("missing_half", 2 * _partials(f, x, central)),
+        ("sign_flipped", -_partials(f, x, central)),
+        ("returns_input", np.array(x, dtype=float)),
+    ]
+
+
+def gradient_by_rows(f, x):
+    """``for i in range(len(x))`` on a 2-D array: x[i] is a whole row, perturbed at once."""
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in range(len(x)):
+        up, down = x.copy(), x.copy()
+        up[i] += H
+        down[i] -= H
+        grad[i] = (f(up) - f(down)) / (2 * H)
+    return grad
+
+
+# ----- gradient_descent(f, init_x, lr, step_num) on f = sum of squares (gradient 2x) -----
+def gradient_descent(init_x, lr, step_num):
+    """On a sum of squares each step multiplies x by (1 - 2·lr); each mistake changes that."""
+    x0 = np.array(init_x, dtype=float)
+    wrong = [
+        ("gradient_ascent", x0 * (1 + 2 * lr) ** step_num),
+        ("gradient_not_recomputed", x0 - step_num * lr * 2 * x0),
+        ("wrong_step_count", x0 * (1 - 2 * lr) ** (step_num - 1)),
+        ("wrong_step_count", x0 * (1 - 2 * lr) ** (step_num + 1)),
+        ("ignores_learning_rate", x0 * (1 - 2 * 0.01) ** step_num),   # the default lr
+        ("ignores_learning_rate", x0 * (1 - 2 * 0.1) ** step_num),
+        ("wrong_step_count", x0 * (1 - 2 * lr) ** 100),               # the default step_num
+        ("wrong_step_count", x0),                                     # no step taken
+    ]
+    return [(code, value) for code, value in wrong if np.all(np.isfinite(value))]
+
+
+# ----- simpleNet.loss(x, t) -----
+def softmax(a):
+    a = a - np.max(a, axis=-1, keepdims=True)
+    e = np.exp(a)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def cross_entropy_error(y, t):
+    return -np.sum(t * np.log(y + 1e-7))
+
+
+def simple_net_loss(W, x, t):
+    with np.errstate(all="ignore"):
+        return [
+            ("missing_softmax", cross_entropy_error(x @ W, t)),
+            ("softmax_twice", cross_entropy_error(softmax(softmax(x @ W)), t)),
+            ("wrong_loss_function", 0.5 * np.sum((softmax(x @ W) - t) ** 2)),
+            ("wrong_loss_function", np.sum((softmax(x @ W) - t) ** 2)),
+            ("wrong_loss_function", np.mean((softmax(x @ W) - t) ** 2)),
+            ("weights_transposed", cross_entropy_error(softmax(W.T @ x), t) if W.shape[0] == W.shape[1] else np.nan),
+        ]

@@ -1,0 +1,58 @@
+"""gradient_descent(f, init_x, lr, step_num): step_num times x ← x − lr·∇f(x); returns x
+(or the book's (x, history)).  Graded with the exact gradient standing in for the
+student's numerical_gradient, so only gradient_descent's own mistakes cost here."""
+import numpy as np
+import pytest
+
+from autograder.expect import Fail, array, expect_close, first_match, show
+
+from . import misconceptions as wrong
+
+pytestmark = pytest.mark.grades("gradient_descent")
+
+
+def descend(student, init_x, lr, step_num, f="function_2"):
+    """Ask for the result; on a sum of squares the exact answer is init_x·(1 − 2·lr)^step_num."""
+    init_x = np.array(init_x, dtype=float)
+    got = student.ask("descend", f=f, init_x=init_x, lr=lr, step_num=step_num)
+    given = f"f(x) = sum(x²), init_x = {show(init_x)}, lr = {lr:g}, step_num = {step_num}"
+    exact = init_x * (1 - 2 * lr) ** step_num
+    diagnose = lambda value: first_match(value, wrong.gradient_descent(init_x, lr, step_num))
+    return got, given, exact, diagnose
+
+
+@pytest.mark.public
+def test_converges_to_minimum(student):
+    """From (-3, 4) with lr = 0.1, 100 steps reach the minimum (0, 0) within 1e-8."""
+    got, given, _, diagnose = descend(student, [-3.0, 4.0], lr=0.1, step_num=100)
+    expect_close(got, [0.0, 0.0], atol=1e-8, given=given, diagnose=diagnose)
+
+
+@pytest.mark.public
+def test_three_steps_exact(student):
+    """Three steps multiply x by 0.8 three times: 0.8³·(-3, 4); one step more or less shows."""
+    got, given, exact, diagnose = descend(student, [-3.0, 4.0], lr=0.1, step_num=3)
+    expect_close(got, exact, atol=1e-12, rtol=1e-12, given=given, diagnose=diagnose)
+
+
+def test_large_lr_diverges(student):
+    """lr = 10 overshoots further at every step: |x| ends far above 1e10."""
+    got, given, _, diagnose = descend(student, [-3.0, 4.0], lr=10.0, step_num=100)
+    got = array(got, (2,), given, allow_non_finite=True)
+    if not np.max(np.abs(got)) > 1e10:
+        raise Fail(diagnose(got) or "does_not_diverge", given=given, got=show(got))
+
+
+def test_tiny_lr_barely_moves(student):
+    """lr = 1e-10: after 100 steps x has barely moved from (-3, 4)."""
+    got, given, exact, diagnose = descend(student, [-3.0, 4.0], lr=1e-10, step_num=100)
+    expect_close(got, exact, atol=1e-12, rtol=1e-12, given=given, diagnose=diagnose)
+
+
+def test_random_start(student, rng):
+    """A random start, learning rate and step count, in three dimensions."""
+    init_x = rng.uniform(-5, 5, size=3)
+    lr = float(np.round(rng.uniform(0.05, 0.3), 3))
+    step_num = int(rng.integers(5, 30))
+    got, given, exact, diagnose = descend(student, init_x, lr=lr, step_num=step_num, f="sum_of_squares")
+    expect_close(got, exact, atol=1e-10, rtol=1e-9, given=given, diagnose=diagnose)

@@ -1,0 +1,49 @@
+"""numerical_diff(f, x): the central difference (f(x+h) - f(x-h)) / 2h with h = 1e-4."""
+import pytest
+
+from autograder.expect import expect_close, first_match
+
+from . import misconceptions as wrong
+
+pytestmark = pytest.mark.grades("numerical_diff")
+
+square = lambda x: x ** 2
+cube = lambda x: x ** 3
+function_1 = lambda x: 0.01 * x ** 2 + 0.1 * x
+
+
+def diagnose(f, x):
+    return lambda got: first_match(got, wrong.numerical_diff(f, x))
+
+
+@pytest.mark.public
+def test_central_x2_at_2(student):
+    """The slope of x² at 2 is 4; a central difference gets within 1e-6 (a forward one is 1e-4 off)."""
+    got = student.ask("diff", f="square", x=2.0)
+    expect_close(got, 4.0, atol=1e-6, given="f(x) = x², x = 2", diagnose=diagnose(square, 2.0))
+
+
+@pytest.mark.public
+def test_function_1_book_values(student):
+    """The book's function_1 = 0.01x² + 0.1x has slope 0.2 at 5 and 0.3 at 10."""
+    for x, slope in ((5.0, 0.2), (10.0, 0.3)):
+        got = student.ask("diff", f="function_1", x=x)
+        expect_close(got, slope, atol=1e-8, given=f"f(x) = 0.01x² + 0.1x, x = {x:g}",
+                     diagnose=diagnose(function_1, x))
+
+
+def test_cubic_needs_small_step(student):
+    """On x³ the central difference is off by exactly h², so h = 1 gives 13 instead of 12."""
+    got = student.ask("diff", f="cube", x=2.0)
+    expect_close(got, 12.0, atol=1e-6, given="f(x) = x³, x = 2", diagnose=diagnose(cube, 2.0))
+
+
+def test_random_polynomial(student, rng):
+    """A cubic with random coefficients at a random point: a hard-coded answer cannot pass."""
+    c = [float(v) for v in rng.uniform(-3, 3, size=4)]
+    x = float(rng.uniform(-3, 3))
+    slope = c[1] + 2 * c[2] * x + 3 * c[3] * x ** 2
+    got = student.ask("diff_polynomial", coefficients=c, x=x)
+    p = lambda v: c[0] + c[1] * v + c[2] * v ** 2 + c[3] * v ** 3
+    shown = f"f(x) = {c[0]:.3f} + {c[1]:.3f}x + {c[2]:.3f}x² + {c[3]:.3f}x³, x = {x:.4f}"
+    expect_close(got, slope, atol=1e-6, given=shown, diagnose=diagnose(p, x))

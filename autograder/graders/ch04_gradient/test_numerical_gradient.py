@@ -1,0 +1,87 @@
+"""numerical_gradient(f, x): the partial derivative along every element of an array of
+any shape, each by a central difference, perturbing x in place and restoring it."""
+import numpy as np
+import pytest
+
+from autograder.expect import Fail, array, expect_close, first_match, show
+from autograder.run import StudentError
+
+from . import misconceptions as wrong
+
+pytestmark = pytest.mark.grades("numerical_gradient")
+
+function_2 = lambda x: x[0] ** 2 + x[1] ** 2
+sum_of_squares = lambda x: np.sum(x ** 2)
+
+
+def diagnose(f, x, answer):
+    def diagnosis(got):
+        if answer.get("returned_input"):
+            return "returns_input"
+        return first_match(got, wrong.numerical_gradient(f, x))
+    return diagnosis
+
+
+def gradient_at(student, f, named, x, given):
+    answer = student.ask("gradient", f=named, x=np.array(x, dtype=float))
+    expect_close(answer["grad"], 2 * np.array(x, dtype=float), atol=1e-6, given=given,
+                 diagnose=diagnose(f, x, answer))
+    return answer
+
+
+@pytest.mark.public
+def test_function_2_at_3_4(student):
+    """The gradient of x0² + x1² at (3, 4) is (6, 8)."""
+    gradient_at(student, function_2, "function_2", [3.0, 4.0], "f(x) = x0² + x1², x = (3, 4)")
+
+
+def test_zero_coordinates(student):
+    """At (0, 2) and (3, 0) one partial derivative is 0: the gradient is (0, 4) and (6, 0)."""
+    for x in ([0.0, 2.0], [3.0, 0.0]):
+        gradient_at(student, function_2, "function_2", x, f"f(x) = x0² + x1², x = ({x[0]:g}, {x[1]:g})")
+
+
+def test_two_dimensional_array(student, rng):
+    """A 2×3 array (like a weight matrix): the gradient of sum(x²) is 2x, element by element."""
+    x = np.round(rng.uniform(-3, 3, size=(2, 3)), 2)
+    given = f"f(x) = sum(x²), x = {show(x)} (2×3)"
+    try:
+        answer = student.ask("gradient", f="sum_of_squares", x=x)
+    except StudentError as error:
+        if error.detail.get("type") in ("IndexError", "ValueError", "TypeError"):
+            raise Fail("one_dimensional_only", given=given, got=f"{error.detail['type']}: {error.detail.get('message', '')}") from None
+        raise
+    got = array(answer["grad"], x.shape, given, allow_non_finite=True)
+    if first_match(got, [("one_dimensional_only", wrong.gradient_by_rows(sum_of_squares, x))]):
+        raise Fail("one_dimensional_only", given=given, got=show(got))
+    expect_close(got, 2 * x, atol=1e-6, given=given, diagnose=diagnose(sum_of_squares, x, answer))
+
+
+def test_closure_reads_the_array(student, rng):
+    """f ignores its argument and reads x itself (as ``lambda w: net.loss(x, t)`` reads net.W):
+    only perturbing x in place lets f see the change."""
+    x = np.round(rng.uniform(1, 3, size=3), 2)
+    answer = student.ask("gradient_of_closure", x=x)
+    given = f"f = lambda w: np.sum(x**2), x = {show(x)}"
+    got = array(answer["grad"], x.shape, given, allow_non_finite=True)
+    if np.all(got == 0):
+        raise Fail("perturbs_copy", given=given, got=show(got), expected=show(2 * x))
+    expect_close(got, 2 * x, atol=1e-6, given=given, diagnose=diagnose(sum_of_squares, x, answer))
+
+
+def test_input_restored(student, rng):
+    """After the call, x holds exactly the values it had (each element restored)."""
+    x = np.round(rng.uniform(-3, 3, size=2), 3)
+    answer = student.ask("gradient", f="function_2", x=x)
+    given = f"x = {show(x)}"
+    if answer.get("returned_input"):
+        raise Fail("returns_input", given=given)
+    after = array(answer["x_after"], x.shape, given, allow_non_finite=True)
+    if not np.allclose(after, x, rtol=1e-12, atol=1e-12):
+        raise Fail("not_restored", given=given, got=show(after), expected=show(x))
+
+
+def test_random_point(student, rng):
+    """A random point in three dimensions."""
+    x = rng.uniform(-5, 5, size=3)
+    gradient_at(student, sum_of_squares, "sum_of_squares", x, f"f(x) = sum(x²), x = {show(x)}")

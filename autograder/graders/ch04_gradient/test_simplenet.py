@@ -1,0 +1,72 @@
+"""simpleNet.loss(x, t): the cross-entropy error of softmax(x·W) against the one-hot t."""
+import numpy as np
+import pytest
+
+from autograder.expect import Fail, expect_close, first_match, number, show
+
+from . import misconceptions as wrong
+
+pytestmark = pytest.mark.grades("simpleNet.loss")
+
+# The book's example: W as printed in 4.4.2, x = [0.6, 0.9], t = [0, 0, 1].
+BOOK_W = np.array([[0.47355232, 0.9977393, 0.84668094],
+                   [0.85557411, 0.03563661, 0.69422093]])
+BOOK_X = np.array([0.6, 0.9])
+BOOK_T = np.array([0, 0, 1])
+BOOK_LOSS = 0.9280682857864075          # the reference loss for these values
+
+
+def expected_loss(W, x, t):
+    return wrong.cross_entropy_error(wrong.softmax(x @ W), t)
+
+
+def random_net(rng):
+    W = rng.normal(size=(2, 3))
+    x = rng.uniform(-1, 1, size=2)
+    t = np.eye(3, dtype=int)[rng.integers(3)]
+    return W, x, t
+
+
+def loss_of(student, W, x, t):
+    given = f"W = {show(W)}, x = {show(x)}, t = {show(t)}"
+    [got] = student.ask("net_losses", weights=[W], x=x, t=t)
+    return got, given
+
+
+@pytest.mark.public
+def test_matches_reference(student):
+    """With the book's W, x and t the loss is 0.928..."""
+    got, given = loss_of(student, BOOK_W, BOOK_X, BOOK_T)
+    expect_close(got, BOOK_LOSS, atol=1e-6, given=given,
+                 diagnose=lambda v: first_match(v, wrong.simple_net_loss(BOOK_W, BOOK_X, BOOK_T)))
+
+
+def test_random_weights(student, rng):
+    """Random weights, input and label."""
+    W, x, t = random_net(rng)
+    got, given = loss_of(student, W, x, t)
+    expect_close(got, expected_loss(W, x, t), atol=1e-6, given=given,
+                 diagnose=lambda v: first_match(v, wrong.simple_net_loss(W, x, t)))
+
+
+def test_gradient_matches_analytic(student, rng):
+    """dW = numerical_gradient(lambda w: net.loss(x, t), net.W), by the reference central
+    difference over the student's loss, has shape 2×3 and equals x ⊗ (softmax(x·W) − t)."""
+    W, x, t = random_net(rng)
+    h = 1e-4
+    weights = [W]
+    for idx in np.ndindex(W.shape):
+        for step in (h, -h):
+            shifted = W.copy()
+            shifted[idx] += step
+            weights.append(shifted)
+    given = f"W = {show(W)}, x = {show(x)}, t = {show(t)}"
+    losses = [number(v, given, allow_non_finite=True)
+              for v in student.ask("net_losses", weights=weights, x=x, t=t)]
+    diagnose = lambda v: first_match(v, wrong.simple_net_loss(W, x, t))
+    expect_close(losses[0], expected_loss(W, x, t), atol=1e-6, given=given, diagnose=diagnose)
+    dW = ((np.array(losses[1::2]) - np.array(losses[2::2])) / (2 * h)).reshape(W.shape)
+    analytic = np.outer(x, wrong.softmax(x @ W) - t)
+    if np.all(dW == 0):
+        raise Fail("loss_ignores_W", given=given)
+    expect_close(dW, analytic, atol=1e-6, given=given + " (dW)")

@@ -1,0 +1,118 @@
+"""Checks from inside a notebook: the student's self-check cells and nbgrader's test cells.
+
+    from autograder.notebook import check
+    check("numerical_diff", globals())          # public checks, verdict + messages
+
+    grade("numerical_diff", globals())          # nbgrader hidden test: every check of the
+                                                # function; the value is the points earned
+
+Both ask the student's live functions the same questions as the grading command
+(InProcessStudent: same probes, same codec) and print the same messages.  This runs in
+the student's own kernel, so it is not tamper-proof: the grading command is.
+"""
+import io
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from .check import run_checks
+from .course import load_course
+from .messages import pick
+from .run import InProcessStudent
+
+
+class _Job:
+    digest = "notebook"
+
+    def __init__(self, namespace, probes):
+        self.namespace, self.probes = namespace, probes
+
+    def open(self):
+        return InProcessStudent(self.namespace, self.probes)
+
+
+def _digest(namespace):
+    """Random inputs in the notebook are seeded from the student's function sources."""
+    import hashlib
+    import inspect
+    parts = []
+    for name in sorted(k for k in namespace if not k.startswith("_")):
+        try:
+            parts.append(inspect.getsource(namespace[name]))
+        except (TypeError, OSError):
+            continue
+    return hashlib.sha256("".join(parts).encode()).hexdigest()
+
+
+def _run(function, namespace, public_only, assignment_id=None, lang=None):
+    course = load_course(_config_near(namespace))
+    assignment = course.assignment(assignment_id or _guess_assignment(course, function))
+    lang = lang or course.lang
+    job = _Job(namespace, assignment.probes)
+    job.digest = _digest(namespace)
+    outcomes = []
+    quiet = io.StringIO()
+    stdout, stderr = sys.stdout, sys.stderr
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        sys.stderr = quiet                       # nbgrader scores a cell with stderr output 0
+        try:
+            run_checks(assignment.graders, assignment.points, [job], lambda j, o: outcomes.append(o),
+                       public_only=public_only, functions={function})
+        finally:
+            sys.stdout, sys.stderr = stdout, stderr
+    checks = outcomes[0].checks if outcomes else []
+    return checks, lang
+
+
+def _config_near(namespace):
+    from .course import find_config, UsageError
+    try:
+        return find_config()
+    except UsageError:
+        return find_config(Path(__file__).parent.parent)
+
+
+def _guess_assignment(course, function):
+    for assignment in course.assignments.values():
+        if any(check.split("::")[0] == function for check in assignment.points):
+            return assignment.id
+    return next(iter(course.assignments))
+
+
+def _print(function, checks, lang):
+    score = sum(c.score for c in checks)
+    maximum = sum(c.max_score for c in checks)
+    failed = [c for c in checks if not c.passed]
+    print(f"[{'PASS' if not failed else 'FAIL'}] {function}  {score:g}/{maximum:g}")
+    shown = set()
+    for check in failed:
+        text = pick(check.message, lang)
+        if text not in shown:
+            shown.add(text)
+            print("    " + text.replace("\n", "\n    "))
+    return score
+
+
+def check(function, namespace, *, assignment=None, lang=None):
+    """The public checks of one function, on the notebook's live code.  Prints; returns None."""
+    checks, lang = _run(function, namespace, public_only=True, assignment_id=assignment, lang=lang)
+    _print(function, checks, lang)
+
+
+def check_all(namespace, *, assignment=None, lang=None):
+    """Every function's public checks (the notebook's last cell)."""
+    course = load_course(_config_near(namespace))
+    assignment_id = assignment or next(iter(course.assignments))
+    for function in course.assignment(assignment_id).function_points():
+        check(function, namespace, assignment=assignment_id, lang=lang)
+
+
+def grade(function, namespace, *, assignment=None, lang=None):
+    """nbgrader's hidden test: all checks of ``function``; returns the points earned,
+    which nbgrader takes as the cell's partial credit."""
+    checks, lang = _run(function, namespace, public_only=False, assignment_id=assignment, lang=lang)
+    score = _print(function, checks, lang)
+    return float(score)

@@ -1,0 +1,128 @@
+"""Plain data across the sandbox wall: framing and a JSON codec for numbers and arrays.
+
+Both sides import this file: the trusted grader (as autograder.run.inside.codec) and
+the sandboxed worker (as a top-level module).  Whatever student code returns is turned
+into JSON made of None, bool, int, float, str, lists, str-keyed dicts and numeric
+arrays (dtype, shape and raw bytes).  Nothing of the student's classes crosses: an
+object that is none of these arrives as {"$type": "<its type name>"}, so a lying
+__eq__ or __array__ never runs in the process that decides the score.
+"""
+import base64
+import json
+import struct
+
+import numpy
+
+SUBMISSION_PREFIX = "<submission"     # file name of the student's code in tracebacks
+MAX_FRAME = 64 * 1024 * 1024          # a frame larger than this is a protocol error
+_NUMERIC_KINDS = frozenset("biuf")    # bool, signed, unsigned, float arrays cross; object arrays never
+_ndarray = numpy.ndarray               # bound at import, before any student code runs
+_generic = numpy.generic
+_asarray = numpy.asarray
+_view = numpy.ndarray.view
+_tobytes = numpy.ndarray.tobytes
+_type = type
+_len = len
+_PLAIN = (bool, int, float, str, _type(None))
+
+
+class ProtocolError(Exception):
+    """The other side sent something that is not a well-formed frame of plain data."""
+
+
+def encode(value, _depth=0):
+    """Turn a value into JSON-ready plain data (never calls the value's own methods)."""
+    kind = _type(value)
+    if kind in _PLAIN:
+        return value
+    if _depth > 20:
+        return {"$type": "nested too deeply"}
+    if isinstance(value, _ndarray) or isinstance(value, _generic):
+        array = _view(_asarray(value), _ndarray) if isinstance(value, _ndarray) else _asarray(value)
+        if array.dtype.kind not in _NUMERIC_KINDS:
+            return {"$type": "ndarray of " + str(array.dtype)}
+        return {"$nd": [array.dtype.str, list(array.shape),
+                        base64.b64encode(_tobytes(array, order="C")).decode("ascii")],
+                "$scalar": isinstance(value, _generic)}
+    if kind is list or kind is tuple:
+        items = [encode(item, _depth + 1) for item in value]
+        return items if kind is list else {"$tuple": items}
+    if kind is dict:
+        return {"$dict": [[encode(k, _depth + 1), encode(v, _depth + 1)] for k, v in value.items()]}
+    return {"$type": kind.__name__ if isinstance(kind.__name__, str) else "object"}
+
+
+def decode(data):
+    """Inverse of encode, strict: anything unexpected is a ProtocolError."""
+    kind = type(data)
+    if kind in _PLAIN:
+        return data
+    if kind is list:
+        return [decode(item) for item in data]
+    if kind is not dict or len(data) not in (1, 2):
+        raise ProtocolError(f"unexpected {kind.__name__} in a message")
+    if "$nd" in data:
+        dtype, shape, raw = data["$nd"]
+        dtype = numpy.dtype(dtype)
+        if dtype.kind not in _NUMERIC_KINDS or not all(type(n) is int and n >= 0 for n in shape):
+            raise ProtocolError("bad array header")
+        array = numpy.frombuffer(base64.b64decode(raw), dtype=dtype).reshape(shape).copy()
+        return array[()] if data.get("$scalar") else array
+    if "$tuple" in data:
+        return tuple(decode(item) for item in data["$tuple"])
+    if "$dict" in data:
+        return {decode(k): decode(v) for k, v in data["$dict"]}
+    if "$type" in data:
+        return Unrecognised(str(data["$type"]))
+    raise ProtocolError("unknown tag in a message")
+
+
+class Unrecognised:
+    """Stands for a value of a type that cannot cross the wall (the student's own class, a function...)."""
+
+    def __init__(self, type_name):
+        self.type_name = type_name
+
+    def __repr__(self):
+        return f"<{self.type_name}>"
+
+
+# ----- framing: 4-byte big-endian length, then UTF-8 JSON -----
+
+_pack = struct.Struct(">I").pack
+_unpack = struct.Struct(">I").unpack
+_dumps = json.dumps
+_loads = json.loads
+
+
+def dumps(message):
+    return _dumps(message, allow_nan=True, separators=(",", ":")).encode("utf-8")
+
+
+def send(sock, message):
+    send_raw(sock, dumps(message))
+
+
+def send_raw(sock, body):
+    sock.sendall(_pack(_len(body)) + body)
+
+
+def _read_exactly(sock, n):
+    chunks = []
+    while n:
+        chunk = sock.recv(min(n, 1 << 20))
+        if not chunk:
+            raise EOFError("the other side closed the connection")
+        chunks.append(chunk)
+        n -= _len(chunk)
+    return b"".join(chunks)
+
+
+def receive(sock):
+    (size,) = _unpack(_read_exactly(sock, 4))
+    if size > MAX_FRAME:
+        raise ProtocolError(f"frame of {size} bytes is larger than {MAX_FRAME}")
+    try:
+        return _loads(_read_exactly(sock, size).decode("utf-8"))
+    except ValueError as error:
+        raise ProtocolError(f"frame is not JSON: {error}") from None
