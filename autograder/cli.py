@@ -36,6 +36,9 @@ def _parser():
 
     kit = commands.add_parser("student-kit", help="write what students receive")
     kit.add_argument("--output", required=True, metavar="DIR")
+
+    report = commands.add_parser("report", help="write report.html for a graded folder")
+    report.add_argument("graded", metavar="GRADED_FOLDER")
     return parser
 
 
@@ -100,4 +103,9 @@ def _kit(course, args):
     return 0
 
 
-COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit}
+def _report(course, args):
+    from .classreport import report_command
+    return report_command(course, args)
+
+
+COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit, "report": _report}

@@ -63,8 +63,9 @@ def results(student, assignment, outcome, *, isolation, lang, hidden_visibility,
             "extra_data": {"diagnosis": check.diagnosis, "public": check.public},
         })
     score = sum(check.score for check in outcome.checks)
-    summary = {"ja": f"{assignment.id}: {score:g} / {assignment.max_score:g} 点",
-               "en": f"{assignment.id}: {score:g} / {assignment.max_score:g} points"}
+    max_score = sum(check.max_score for check in outcome.checks)   # public checks only, in a self-check
+    summary = {"ja": f"{assignment.id}: {score:g} / {max_score:g} 点",
+               "en": f"{assignment.id}: {score:g} / {max_score:g} points"}
     output = [pick(summary, lang)] + _load_lines(outcome.problems, lang)
     if isolation != "full":
         output.append(pick(REDUCED, lang))
@@ -79,7 +80,7 @@ def results(student, assignment, outcome, *, isolation, lang, hidden_visibility,
         "extra_data": {
             "student": student,
             "assignment": assignment.id,
-            "max_score": assignment.max_score,
+            "max_score": max_score,
             "isolation": isolation,
             "lang": lang,
             "load_problems": [{"where": label, **info} for label, info in outcome.problems],

@@ -1,0 +1,181 @@
+"""The grading command's contract: PATH kinds, student ids, outputs, exit codes, bad input."""
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+CORRECT = (ROOT / "tests" / "data" / "ch04_gradient_correct.py").read_text(encoding="utf-8")
+FULL = 29.0
+
+
+def notebook(*cells):
+    """A minimal notebook JSON with the given code cells (strings)."""
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                       "cells": [{"cell_type": "code", "metadata": {}, "source": c, "outputs": [],
+                                  "execution_count": None} for c in cells]})
+
+
+def results(out, student):
+    return json.loads((Path(out) / student / "results.json").read_text(encoding="utf-8"))
+
+
+def test_single_script_writes_every_output(tmp_path):
+    sub = tmp_path / "taro.py"
+    sub.write_text(CORRECT, encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("grade", sub, "--assignment", "ch04_gradient", "--out", out)
+    assert done.returncode == 0, done.stderr
+    result = results(out, "taro")
+    assert result["score"] == FULL
+    assert set(result) >= {"score", "execution_time", "output", "tests", "extra_data"}
+    assert result["extra_data"]["student"] == "taro"
+    assert result["extra_data"]["assignment"] == "ch04_gradient"
+    assert result["extra_data"]["max_score"] == FULL
+    assert result["extra_data"]["isolation"] in ("full", "reduced")
+    assert result["extra_data"]["lang"] == "ja+en"
+    names = [t["name"] for t in result["tests"]]
+    assert "numerical_diff::central_x2_at_2" in names and len(names) == len(set(names))
+    for test in result["tests"]:
+        assert test["status"] == "passed" and test["score"] == test["max_score"] > 0
+        assert test["tags"] in (["numerical_diff"], ["numerical_gradient"], ["gradient_descent"],
+                                ["simpleNet.loss"])
+        assert test["visibility"] in ("visible", "after_published")
+    csv_bytes = (out / "grades.csv").read_bytes()
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")                      # UTF-8 BOM for Excel
+    header, row = csv_bytes.decode("utf-8-sig").splitlines()
+    assert header.split(",")[:3] == ["student", "score", "max_score"]
+    assert header.split(",")[3:] == names
+    assert row.startswith("taro,29,29,")
+    assert (out / "taro" / "feedback.md").read_text(encoding="utf-8").startswith("# ch04_gradient — taro")
+    assert "[PASS] numerical_diff" in done.stdout                     # one submission: verdicts
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_student_option_names_a_single_file(tmp_path):
+    sub = tmp_path / "whatever.py"
+    sub.write_text(CORRECT, encoding="utf-8")
+    done = run_cli("grade", sub, "--assignment", "ch04_gradient", "--out", tmp_path / "o",
+                   "--student", "山田")
+    assert done.returncode == 0, done.stderr
+    assert results(tmp_path / "o", "山田")["extra_data"]["student"] == "山田"
+
+
+def test_folder_ids_layouts_and_bad_input(tmp_path):
+    """One batch: a flat folder with good, broken and foreign files, ids from stems (NFC)."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    nfd = unicodedata.normalize("NFD", "がくせい")
+    (folder / f"{nfd}.py").write_text(CORRECT, encoding="utf-8")
+    (folder / "nb_ok.ipynb").write_text(notebook("%matplotlib inline\n!pip install numpy", CORRECT,
+                                                 "numerical_diff(lambda x: x, 1.0)\nraise NotImplementedError()",
+                                                 "def broken(:\n    pass"), encoding="utf-8")
+    (folder / "empty.ipynb").write_text("", encoding="utf-8")
+    (folder / "notjson.ipynb").write_text("{ this is not json", encoding="utf-8")
+    (folder / "jsonnotnb.ipynb").write_text('{"a": 1}', encoding="utf-8")
+    (folder / "nofunctions.py").write_text("x = 1\nprint('hello')\n", encoding="utf-8")
+    (folder / "syntaxerror.py").write_text("def numerical_diff(f, x)\n    return 0\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not a submission", encoding="utf-8")
+    (folder / ".ipynb_checkpoints").mkdir()
+    (folder / ".ipynb_checkpoints" / "nb_ok-checkpoint.ipynb").write_text("{}", encoding="utf-8")
+    (folder / ".hidden.py").write_text("raise SystemExit", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("grade", folder, "--assignment", "ch04_gradient", "--out", out, "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    assert "notes.txt" in done.stderr                                   # skipped with a warning
+    students = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert students == sorted(["がくせい", "nb_ok", "empty", "notjson", "jsonnotnb", "nofunctions",
+                               "syntaxerror"])
+    assert results(out, "がくせい")["score"] == FULL
+    notebook_result = results(out, "nb_ok")
+    assert notebook_result["score"] == FULL                              # failing cells cost nothing
+    problems = notebook_result["extra_data"]["load_problems"]
+    assert [p["type"] for p in problems] == ["NotImplementedError", "SyntaxError"]
+    for student in ("empty", "notjson", "jsonnotnb"):
+        result = results(out, student)
+        assert result["score"] == 0
+        assert {t["extra_data"]["diagnosis"] for t in result["tests"]} == {"not_gradable"}
+    assert "not JSON" in results(out, "notjson")["tests"][0]["output"]
+    nofunctions = results(out, "nofunctions")
+    assert nofunctions["score"] == 0
+    assert {t["extra_data"]["diagnosis"] for t in nofunctions["tests"]} == {"missing_function"}
+    syntax = results(out, "syntaxerror")
+    assert syntax["extra_data"]["load_problems"][0]["type"] == "SyntaxError"
+    rows = (out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == sorted(r.split(",")[0] for r in rows) and len(rows) == 7
+    assert "student" in done.stdout and "がくせい" in done.stdout        # many: a table
+
+
+def test_nbgrader_layout_uses_student_folders(tmp_path):
+    submitted = tmp_path / "submitted"
+    for student in ("s001", "s002"):
+        folder = submitted / student / "ch04_gradient"
+        folder.mkdir(parents=True)
+        (folder / "ch04_gradient.ipynb").write_text(notebook(CORRECT), encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("grade", submitted, "--assignment", "ch04_gradient", "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert results(out, "s001")["score"] == results(out, "s002")["score"] == FULL
+
+
+def test_rerun_replaces_results_and_is_identical(tmp_path):
+    sub = tmp_path / "hana.py"
+    sub.write_text(CORRECT.replace("(2 * h)", "h"), encoding="utf-8")   # missing half: 2x the slope
+    out = tmp_path / "out"
+    first = run_cli("grade", sub, "--assignment", "ch04_gradient", "--out", out)
+    before = results(out, "hana")
+    second = run_cli("grade", sub, "--assignment", "ch04_gradient", "--out", out)
+    after = results(out, "hana")
+    assert first.returncode == second.returncode == 0
+    strip = lambda r: [(t["name"], t["score"], t["output"]) for t in r["tests"]]
+    assert strip(before) == strip(after)                                # seeded from content
+    assert after["score"] < FULL
+    sub.write_text(CORRECT, encoding="utf-8")
+    run_cli("grade", sub, "--assignment", "ch04_gradient", "--out", out)
+    assert results(out, "hana")["score"] == FULL
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["grade", "tests/data/ch04_gradient_correct.py", "--assignment", "nope"], "unknown assignment"),
+    (["grade", "no/such/file.py", "--assignment", "ch04_gradient"], "no such file"),
+    (["grade", "pyproject.toml", "--assignment", "ch04_gradient"], "not a notebook"),
+    (["grade", "tests/data/ch04_gradient_correct.py", "--assignment", "ch04_gradient", "--jobs", "0"], "--jobs"),
+    (["grade", "tests/data/ch04_gradient_correct.py"], "--assignment"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_usage_errors_are_one_line_exit_2(args, fragment):
+    done = run_cli(*args)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and fragment in done.stderr
+
+
+def test_duplicate_student_ids_are_a_usage_error(tmp_path):
+    (tmp_path / "ken.py").write_text(CORRECT, encoding="utf-8")
+    (tmp_path / "ken.ipynb").write_text(notebook(CORRECT), encoding="utf-8")
+    done = run_cli("grade", tmp_path, "--assignment", "ch04_gradient", "--out", tmp_path / "o")
+    assert done.returncode == 2
+    assert "ken" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_points_out_of_sync_is_a_grader_failure_not_a_zero(tmp_path):
+    config = (ROOT / "course_config.py").read_text(encoding="utf-8")
+    (tmp_path / "course_config.py").write_text(
+        config.replace('"numerical_diff::central_x2_at_2": 2,', ""), encoding="utf-8")
+    (tmp_path / "aki.py").write_text(CORRECT, encoding="utf-8")
+    done = run_cli("grade", "aki.py", "--assignment", "ch04_gradient", "--out", "o", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "central_x2_at_2" in done.stderr
+    assert not (tmp_path / "o" / "aki" / "results.json").exists()
+
+
+def test_lang_option(tmp_path):
+    sub = tmp_path / "emi.py"
+    sub.write_text(CORRECT.replace("(f(x + h) - f(x - h)) / (2 * h)", "(f(x + h) - f(x)) / h"), encoding="utf-8")
+    for lang, present, absent in (("en", "forward difference", "前方差分"), ("ja", "前方差分", "forward difference")):
+        run_cli("grade", sub, "--assignment", "ch04_gradient", "--out", tmp_path / lang, "--lang", lang)
+        failed = [t for t in results(tmp_path / lang, "emi")["tests"] if t["status"] == "failed"]
+        assert failed and all(t["extra_data"]["diagnosis"] == "forward_difference" for t in failed)
+        assert present in failed[0]["output"] and absent not in failed[0]["output"]
