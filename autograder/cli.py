@@ -28,6 +28,9 @@ def _parser():
     grade.add_argument("--student", metavar="NAME", help="student id for a single file")
     grade.add_argument("--isolation", choices=("auto", "full", "reduced"), default="auto")
     grade.add_argument("--lang", choices=LANGS, help="feedback language (default: course_config.LANG)")
+    grade.add_argument("--resume", action="store_true", help="grade only what is missing or changed")
+    grade.add_argument("--executor", choices=("local", "dask"), default="local")
+    grade.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, with --executor dask")
 
     check = commands.add_parser("check", help="run the public checks on your notebook")
     check.add_argument("notebook", metavar="NOTEBOOK")
@@ -39,6 +42,17 @@ def _parser():
 
     report = commands.add_parser("report", help="write report.html for a graded folder")
     report.add_argument("graded", metavar="GRADED_FOLDER")
+
+    lms = commands.add_parser("import-lms", help="unpack an LMS bulk download into the grading layout")
+    lms.add_argument("archive", metavar="ZIP")
+    lms.add_argument("--assignment", required=True, metavar="ID")
+    lms.add_argument("--roster", metavar="CSV", help="maps LMS names to student ids")
+    lms.add_argument("--out", metavar="DIR", help="default: submitted/")
+    lms.add_argument("--format", choices=("auto", "moodle", "folders"), default="auto")
+
+    gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder archive")
+    gradescope.add_argument("assignment", metavar="ID")
+    gradescope.add_argument("--output", required=True, metavar="ZIP")
     return parser
 
 
@@ -57,35 +71,60 @@ def main(argv=None):
         return 130
 
 
+TABLE_ROWS = 60            # a larger class gets a summary line; grades.csv has every row
+
+
 def _grade(course, args):
     from . import report
-    from .grade import grade
+    from .grade import grade, pending
+    from .progress import Progress
     from .run.sandbox import IsolationUnavailable, resolve_mode
     from .submissions import discover
 
     assignment = course.assignment(args.assignment)
+    if args.executor == "dask" and not args.scheduler:
+        raise UsageError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
     submissions = discover(args.paths, assignment.id, student=args.student)
     out = Path(args.out or Path("graded") / assignment.id)
+    total = len(submissions)
+    if args.resume:
+        submissions = pending(submissions, out, assignment.id)
+        print(f"resume: {total - len(submissions)} of {total} already graded, {len(submissions)} to go",
+              file=sys.stderr)
     lang = args.lang or course.lang
     try:
         isolation = resolve_mode(args.isolation)
     except IsolationUnavailable as error:
         print(f"autograder: {error}", file=sys.stderr)
         return 1
-    graded = []
-    failures = grade(course, assignment, submissions, out_dir=out, jobs=args.jobs,
-                     isolation=isolation, lang=lang, on_done=graded.append)
-    rows = report.read_results(out, assignment.id)
-    if rows:
-        report.write_atomic(out / "grades.csv", report.grades_csv(rows, list(assignment.points)))
-    if len(submissions) == 1 and graded:
-        print("\n".join(report.verdict_lines(graded[0])))
-    elif graded:
+    shown, count = [], 0
+    progress = Progress(len(submissions))
+
+    def on_done(result):
+        nonlocal count
+        count += 1
+        progress.done(result["extra_data"]["student"], result["score"], result["extra_data"]["max_score"])
+        if len(shown) <= TABLE_ROWS:
+            shown.append(result)
+
+    try:
+        failures = grade(course, assignment, submissions, out_dir=out, jobs=args.jobs, isolation=isolation,
+                         lang=lang, on_done=on_done, executor=args.executor, scheduler=args.scheduler)
+    finally:
+        progress.close()
+    if out.is_dir():
+        report.write_atomic(out / "grades.csv",
+                            report.grades_csv(report.iter_results(out, assignment.id), list(assignment.points)))
+    if len(submissions) == 1 and shown:
+        print("\n".join(report.verdict_lines(shown[0])))
+    elif len(shown) > TABLE_ROWS:
+        print(f"{count} submissions graded: see {out / 'grades.csv'}")
+    elif shown:
         functions = list(assignment.function_points())
-        print("\n".join(report.table_lines(sorted(graded, key=lambda r: r["extra_data"]["student"]), functions)))
+        print("\n".join(report.table_lines(sorted(shown, key=lambda r: r["extra_data"]["student"]), functions)))
     if isolation != "full":
         print("isolation: reduced (bubblewrap unavailable): student code could read files this user can read")
-    print(f"graded {len(graded)} of {len(submissions)} submissions -> {out}/")
+    print(f"graded {count} of {len(submissions)} submissions -> {out}/")
     for failure in failures:
         print(f"autograder: {failure}", file=sys.stderr)
     return 1 if failures else 0
@@ -108,4 +147,15 @@ def _report(course, args):
     return report_command(course, args)
 
 
-COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit, "report": _report}
+def _import_lms(course, args):
+    from .lms import import_command
+    return import_command(course, args)
+
+
+def _gradescope(course, args):
+    from .gradescope import package_command
+    return package_command(course, args)
+
+
+COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit, "report": _report,
+            "import-lms": _import_lms, "gradescope": _gradescope}

@@ -2,7 +2,9 @@
 
 ``grade_stream`` is one worker: one warm sandbox, one pytest session, any number of
 submissions, each written out as soon as it is graded.  ``grade`` spreads a batch
-over ``jobs`` such workers (separate processes, each with its own sandbox and uid).
+over workers: ``jobs`` local processes (each with its own sandbox and uid), or the
+workers of a Dask cluster.  Nothing accumulates: each result is written to disk and
+passed to ``on_done`` once, so memory stays flat however large the class.
 """
 import json
 import os
@@ -10,12 +12,16 @@ import selectors
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from . import report
 from .check import GraderBug, run_checks
-from .load import NotGradable, load
+from .load import NotGradable, file_digest, load
 from .run import Sandbox, Student, StudentError
 from .run.sandbox import WorkerFailed
+from .submissions import Submission
+
+DASK_CHUNK = 25           # submissions per Dask task: pytest collects once per task
 
 
 class Job:
@@ -31,7 +37,7 @@ class Job:
         try:
             loaded = load(self.submission.path)
         except NotGradable as reason:
-            self.digest = str(reason)
+            self.digest = file_digest(self.submission.path)
             raise StudentError("not_gradable", type="NotGradable", message=str(reason)) from None
         self.digest = loaded.digest
         student = Student(self.sandbox, loaded, self.limits)
@@ -60,7 +66,7 @@ def grade_stream(course, assignment, submissions, *, out_dir, isolation, lang, s
                 return
             result = report.results(student, assignment, outcome, isolation=sandbox.mode, lang=lang,
                                     hidden_visibility=course.hidden_visibility,
-                                    seconds=time.monotonic() - job.started)
+                                    seconds=time.monotonic() - job.started, digest=job.digest)
             if out_dir is not None:
                 report.write_submission(out_dir, result)
             on_done(result)
@@ -70,9 +76,18 @@ def grade_stream(course, assignment, submissions, *, out_dir, isolation, lang, s
         sandbox.close()
 
 
-def grade(course, assignment, submissions, *, out_dir, jobs, isolation, lang, on_done):
-    """Grade a batch with ``jobs`` workers; returns the grader failures (empty when all went well)."""
+def pending(submissions, out_dir, assignment_id):
+    """--resume: the submissions whose results are missing or stale (the file changed)."""
+    return [s for s in submissions
+            if not report.is_current(out_dir, s.student, assignment_id, file_digest(s.path))]
+
+
+def grade(course, assignment, submissions, *, out_dir, jobs, isolation, lang, on_done,
+          executor="local", scheduler=None):
+    """Grade a batch; returns the grader failures (empty when all went well)."""
     failures = []
+    if not submissions:
+        return failures
 
     def done(result):
         if "bugs" in result:
@@ -81,6 +96,9 @@ def grade(course, assignment, submissions, *, out_dir, jobs, isolation, lang, on
         else:
             on_done(result)
 
+    if executor == "dask":
+        return failures + _grade_with_dask(course, assignment, submissions, out_dir, isolation, lang,
+                                           scheduler, done)
     if jobs <= 1 or len(submissions) <= 1:
         try:
             grade_stream(course, assignment, submissions, out_dir=out_dir, isolation=isolation,
@@ -91,12 +109,13 @@ def grade(course, assignment, submissions, *, out_dir, jobs, isolation, lang, on
     return failures + _grade_in_workers(course, assignment, submissions, out_dir, jobs, isolation, lang, done)
 
 
+# ----- local worker processes -----
+
 def _grade_in_workers(course, assignment, submissions, out_dir, jobs, isolation, lang, done):
     """Each worker reads submissions one JSON line at a time and answers one line each."""
     failures = []
     queue = iter(submissions)
     selector = selectors.DefaultSelector()
-    workers = []
     for slot in range(min(jobs, len(submissions))):
         settings = {"config": str(course.path), "assignment": assignment.id, "out": str(out_dir),
                     "isolation": isolation, "lang": lang, "slot": slot}
@@ -104,7 +123,6 @@ def _grade_in_workers(course, assignment, submissions, out_dir, jobs, isolation,
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                    encoding="utf-8", bufsize=1)
         worker = {"process": process, "busy": []}
-        workers.append(worker)
         selector.register(process.stdout, selectors.EVENT_READ, worker)
         for _ in range(2):                      # one being graded, one waiting: no idle gap
             _feed(worker, queue)
@@ -140,3 +158,53 @@ def _feed(worker, queue):
     worker["busy"].append(submission)
     stdin.write(json.dumps({"student": submission.student, "path": os.fspath(submission.path)}) + "\n")
     stdin.flush()
+
+
+def brief(result):
+    """What a worker sends back for a graded submission (the full result is on disk)."""
+    if "bugs" in result:
+        return {"student": result["student"], "bugs": result["bugs"]}
+    return {"student": result["extra_data"]["student"], "score": result["score"],
+            "extra_data": result["extra_data"], "tests": result["tests"], "output": result["output"]}
+
+
+# ----- a Dask cluster -----
+
+def grade_chunk(config, assignment_id, items, out_dir, isolation, lang):
+    """A Dask task: grade a few submissions with one sandbox on this worker; return briefs.
+    The worker needs the repository at the same path and the submissions and output
+    folder on a shared filesystem."""
+    from .course import load_course
+    course = load_course(config)
+    assignment = course.assignment(assignment_id)
+    try:
+        from dask.distributed import get_worker
+        name = get_worker().name
+        slot = int(name) % 64 if str(name).isdigit() else abs(hash(name)) % 64
+    except (ImportError, ValueError):
+        slot = os.getpid() % 64
+    answers = []
+    submissions = [Submission(student, Path(path)) for student, path in items]
+    grade_stream(course, assignment, submissions, out_dir=Path(out_dir), isolation=isolation,
+                 lang=lang, slot=slot, on_done=lambda result: answers.append(brief(result)))
+    return answers
+
+
+def _grade_with_dask(course, assignment, submissions, out_dir, isolation, lang, scheduler, done):
+    from dask.distributed import Client, as_completed
+    failures = []
+    with Client(scheduler) as client:
+        futures = []
+        for start in range(0, len(submissions), DASK_CHUNK):
+            items = [(s.student, os.path.abspath(s.path)) for s in submissions[start:start + DASK_CHUNK]]
+            futures.append(client.submit(grade_chunk, str(course.path), assignment.id, items,
+                                         os.path.abspath(out_dir), isolation, lang, pure=False))
+        for future in as_completed(futures):
+            try:
+                answers = future.result()
+            except (GraderBug, WorkerFailed) as error:
+                failures.append(str(error))
+                continue
+            for answer in answers:
+                done(answer)
+    return failures

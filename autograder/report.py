@@ -47,7 +47,7 @@ def _load_lines(problems, lang):
     return lines
 
 
-def results(student, assignment, outcome, *, isolation, lang, hidden_visibility, seconds):
+def results(student, assignment, outcome, *, isolation, lang, hidden_visibility, seconds, digest=""):
     """The Gradescope results.json for one graded submission, as a dict."""
     tests = []
     for number, check in enumerate(outcome.checks, start=1):
@@ -83,6 +83,7 @@ def results(student, assignment, outcome, *, isolation, lang, hidden_visibility,
             "max_score": max_score,
             "isolation": isolation,
             "lang": lang,
+            "sha256": digest,
             "load_problems": [{"where": label, **info} for label, info in outcome.problems],
         },
     }
@@ -161,20 +162,32 @@ def table_lines(rows, functions):
     return lines
 
 
-def read_results(out_dir, assignment_id):
-    """Every results.json under DIR for this assignment, sorted by student."""
+def read_result(path):
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def iter_results(out_dir, assignment_id):
+    """Every results.json under DIR for this assignment, sorted by student, one at a time."""
     found = []
-    for path in sorted(Path(out_dir).glob("*/results.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if data.get("extra_data", {}).get("assignment") == assignment_id:
-            found.append(data)
-    return sorted(found, key=lambda r: r["extra_data"]["student"])
+    for path in Path(out_dir).glob("*/results.json"):
+        data = read_result(path)
+        if data and data.get("extra_data", {}).get("assignment") == assignment_id:
+            found.append((data["extra_data"]["student"], path))
+    for _, path in sorted(found):
+        data = read_result(path)
+        if data:
+            yield data
+
+
+def read_results(out_dir, assignment_id):
+    return list(iter_results(out_dir, assignment_id))
 
 
 def grades_csv(rows, check_ids):
+    """grades.csv text (UTF-8 with BOM) from results, which may be a generator."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["student", "score", "max_score", *check_ids])
@@ -184,6 +197,13 @@ def grades_csv(rows, check_ids):
                          f"{result['extra_data']['max_score']:g}",
                          *(f"{scores[c]:g}" if c in scores else "" for c in check_ids)])
     return "\ufeff" + buffer.getvalue()
+
+
+def is_current(out_dir, student, assignment_id, digest):
+    """True when DIR/<student>/results.json is complete and graded this very content (--resume)."""
+    data = read_result(student_folder(out_dir, student) / "results.json")
+    return bool(data and data.get("extra_data", {}).get("assignment") == assignment_id
+                and data["extra_data"].get("sha256") == digest and digest)
 
 
 def student_folder(out_dir, student):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .check import GraderBug
 from .course import load_course
-from .grade import grade_stream
+from .grade import brief, grade_stream
 from .run.sandbox import WorkerFailed
 from .submissions import Submission
 
@@ -24,13 +24,7 @@ def main():
             yield Submission(item["student"], Path(item["path"]))
 
     def answer(result):
-        brief = {"student": result.get("student") or result["extra_data"]["student"]}
-        if "bugs" in result:
-            brief["bugs"] = result["bugs"]
-        else:
-            brief.update(score=result["score"], extra_data=result["extra_data"], tests=result["tests"],
-                         output=result["output"])
-        out.write(json.dumps(brief, ensure_ascii=False) + "\n")
+        out.write(json.dumps(brief(result), ensure_ascii=False) + "\n")
         out.flush()
 
     try:

@@ -1,0 +1,110 @@
+"""The student kit: everything a student needs to self-check, and nothing that gives answers away."""
+import ast
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from autograder.course import load_course
+from autograder.kit import build_kit, public_checks_only
+
+from conftest import ROOT
+
+TRIVIAL = re.compile(r"^(return \w+|pass|else:|\w+ = \w+|\)|\]|\}|it\.iternext\(\))$")
+
+
+def solution_lines():
+    """Every substantive line between BEGIN/END SOLUTION in the source notebooks."""
+    lines = set()
+    for path in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            inside = False
+            for line in source.splitlines():
+                stripped = line.strip()
+                if "### BEGIN SOLUTION" in stripped:
+                    inside = True
+                elif "### END SOLUTION" in stripped:
+                    inside = False
+                elif inside and len(stripped) >= 12 and not stripped.startswith("#") and not TRIVIAL.match(stripped):
+                    lines.add(stripped)
+    return lines
+
+
+def hidden_check_names(course):
+    names = set()
+    for assignment in course.assignments.values():
+        for test in assignment.graders.glob("test_*.py"):
+            for node in ast.parse(test.read_text(encoding="utf-8")).body:
+                if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and \
+                        not any("public" in ast.unparse(d) for d in node.decorator_list):
+                    names.add(node.name)
+    return names
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory):
+    course = load_course(ROOT / "course_config.py")
+    return build_kit(course, tmp_path_factory.mktemp("kit") / "kit")
+
+
+def kit_texts(kit):
+    for path in kit.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            yield path, path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_kit_leaks_no_solution_and_no_hidden_check(kit):
+    solutions = solution_lines()
+    assert solutions, "no solution lines found: are the source notebooks there?"
+    hidden = hidden_check_names(load_course(ROOT / "course_config.py"))
+    assert hidden
+    for path, text in kit_texts(kit):
+        for line in solutions:
+            assert line not in text, f"solution line {line!r} leaked into {path}"
+        for name in hidden:
+            assert f"def {name}(" not in text, f"hidden check {name} leaked into {path}"
+        assert "BEGIN HIDDEN TESTS" not in text, f"hidden tests leaked into {path}"
+        assert "BEGIN SOLUTION" not in text, f"a solution region leaked into {path}"
+    assert not (kit / "solutions").exists() and not (kit / "tests").exists()
+
+
+def test_kit_has_released_notebooks_public_checks_and_workflow(kit):
+    course = load_course(ROOT / "course_config.py")
+    for assignment in course.assignments:
+        assert (kit / assignment / f"{assignment}.ipynb").is_file()
+    assert (kit / ".github" / "workflows" / "selfcheck.yml").is_file()
+    kit_course = load_course(kit / "course_config.py")
+    points = kit_course.assignment("ch04_gradient").points
+    assert points and set(points) < set(course.assignment("ch04_gradient").points)
+
+
+def run_kit(kit, *args):
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=kit, capture_output=True,
+                          text=True, timeout=300, env={"PATH": "/usr/bin:/bin", "HOME": str(kit)})
+
+
+def test_kit_self_check_runs_on_its_own_engine(kit):
+    """From the kit folder: the kit's own package answers, public checks only."""
+    released = run_kit(kit, "check", "ch04_gradient/ch04_gradient.ipynb")
+    assert released.returncode == 0, released.stderr
+    assert "[FAIL] numerical_diff" in released.stdout and "NotImplementedError" in released.stdout
+    solved = kit / "solved.ipynb"
+    solved.write_bytes((ROOT / "solutions" / "ch04_gradient" / "ch04_gradient.ipynb").read_bytes())
+    done = run_kit(kit, "check", "solved.ipynb", "--assignment", "ch04_gradient")
+    assert done.returncode == 0, done.stderr
+    public_total = sum(load_course(kit / "course_config.py").assignment("ch04_gradient").points.values())
+    assert f"solved: {public_total:g} / {public_total:g}" in done.stdout
+    where = subprocess.run([sys.executable, "-c", "import autograder; print(autograder.__file__)"],
+                           cwd=kit, capture_output=True, text=True)
+    assert where.stdout.strip().startswith(str(kit))
+
+
+def test_public_checks_only_cuts_hidden_tests():
+    source = ('import pytest\n\n@pytest.mark.public\ndef test_a(student):\n    pass\n\n\n'
+              '@pytest.mark.slow\ndef test_b(student):\n    secret = 1\n\n\ndef helper():\n    pass\n')
+    kept = public_checks_only(source)
+    assert "def test_a" in kept and "def test_b" not in kept and "secret" not in kept
+    assert "def helper" in kept and "@pytest.mark.slow" not in kept
