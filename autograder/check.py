@@ -12,6 +12,7 @@ or breaks: any other exception is the grader's own bug, reported as such and nev
 turned into a student's zero.
 """
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .expect import Fail
 from .run import StudentError
 
 INI = Path(__file__).with_name("graders.ini")
+NO_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 
 
 class GraderBug(Exception):
@@ -196,10 +198,15 @@ def run_checks(assignment_dir, points, jobs, on_result, *, public_only=False, fu
     args = [str(assignment_dir), "-c", str(INI), "--rootdir", str(Path(assignment_dir).parent),
             "-s", "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:logging",
             "-p", "no:faulthandler", "-p", "no:stepwise", "-p", "no:warnings"]
+    autoload = os.environ.get(NO_AUTOLOAD)
+    os.environ[NO_AUTOLOAD] = "1"          # only our plugin: third-party ones could reorder or slow checks
     try:
         status = pytest.main(args, plugins=[plugin])
-    except GraderBug:
-        raise
+    finally:
+        if autoload is None:
+            del os.environ[NO_AUTOLOAD]
+        else:
+            os.environ[NO_AUTOLOAD] = autoload
     if plugin.config_error:
         raise GraderBug(plugin.config_error)
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):

@@ -1,4 +1,4 @@
-"""Command line: python -m autograder {grade, check, student-kit} ...
+"""Command line: python -m autograder {grade, check, student-kit, report, import-lms, gradescope} ...
 
 Exit status: 0 every submission was graded (a broken submission is graded too, with
 its reason); 1 the grader itself failed; 2 a usage error (one line on stderr).
@@ -112,9 +112,11 @@ def _grade(course, args):
                          lang=lang, on_done=on_done, executor=args.executor, scheduler=args.scheduler)
     finally:
         progress.close()
-    if out.is_dir():
+    if out.is_dir() and count:
         report.write_atomic(out / "grades.csv",
                             report.grades_csv(report.iter_results(out, assignment.id), list(assignment.points)))
+        if total > 1:
+            _class_report(out, assignment)
     if len(submissions) == 1 and shown:
         print("\n".join(report.verdict_lines(shown[0])))
     elif len(shown) > TABLE_ROWS:
@@ -128,6 +130,15 @@ def _grade(course, args):
     for failure in failures:
         print(f"autograder: {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _class_report(out, assignment):
+    """report.html at the end of a batch, where the instructor tools (matplotlib) are installed."""
+    try:
+        from .classreport import write_report
+        print(f"report: {write_report(out, assignment)}")
+    except ImportError as missing:
+        print(f"report.html skipped ({missing.name} not installed)", file=sys.stderr)
 
 
 def _check(course, args):
