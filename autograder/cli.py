@@ -31,6 +31,8 @@ def _parser():
     grade.add_argument("--resume", action="store_true", help="grade only what is missing or changed")
     grade.add_argument("--executor", choices=("local", "dask"), default="local")
     grade.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, with --executor dask")
+    grade.add_argument("--overrides", metavar="CSV",
+                       help="manual adjustments applied to grades_final.csv (default: DIR/overrides.csv)")
 
     check = commands.add_parser("check", help="run the public checks on your notebook")
     check.add_argument("notebook", metavar="NOTEBOOK")
@@ -62,7 +64,12 @@ def main(argv=None):
         if getattr(args, "jobs", 1) < 1:
             raise UsageError("--jobs must be at least 1")
         course = load_course()
-        return COMMANDS[args.command](course, args)
+        try:
+            return COMMANDS[args.command](course, args)
+        except ModuleNotFoundError as missing:
+            if missing.name and missing.name.startswith("autograder."):
+                raise UsageError(f"'{args.command}' is an instructor command, not part of the student kit") from None
+            raise
     except UsageError as error:
         print(f"autograder: error: {error}", file=sys.stderr)
         return 2
@@ -115,6 +122,14 @@ def _grade(course, args):
     if out.is_dir() and count:
         report.write_atomic(out / "grades.csv",
                             report.grades_csv(report.iter_results(out, assignment.id), list(assignment.points)))
+        from .overrides import OverrideError, finalize
+        try:
+            lines = finalize(out, assignment.points, args.overrides)
+        except OverrideError as error:
+            print(f"autograder: {error}", file=sys.stderr)
+            return 1
+        if lines:
+            print("\n".join(lines))
         if total > 1:
             _class_report(out, assignment)
     if len(submissions) == 1 and shown:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .course import GRADERS, PACKAGE
 
-INSTRUCTOR_ONLY = {"kit.py", "classreport.py", "gradescope.py", "lms.py", "worker.py"}
+INSTRUCTOR_ONLY = {"kit.py", "classreport.py", "gradescope.py", "lms.py", "overrides.py"}
 GRADER_SUPPORT = ("__init__.py", "probes.py", "misconceptions.py", "messages.toml")
 KIT_FILES = Path(__file__).parent / "kit_files"
 

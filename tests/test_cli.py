@@ -179,3 +179,24 @@ def test_lang_option(tmp_path):
         failed = [t for t in results(tmp_path / lang, "emi")["tests"] if t["status"] == "failed"]
         assert failed and all(t["extra_data"]["diagnosis"] == "forward_difference" for t in failed)
         assert present in failed[0]["output"] and absent not in failed[0]["output"]
+
+
+def test_overrides_csv_is_applied_on_export(tmp_path):
+    (tmp_path / "class").mkdir()
+    for name in ("ai", "jun"):
+        (tmp_path / "class" / f"{name}.py").write_text(CORRECT, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "overrides.csv").write_text("student,check,points,adjustment,reason\n"
+                                       "jun,total,,-5,late submission\n", encoding="utf-8")
+    done = run_cli("grade", tmp_path / "class", "--assignment", "ch04_gradient", "--out", out)
+    assert done.returncode == 0, done.stderr
+    final = (out / "grades_final.csv").read_text(encoding="utf-8-sig")
+    assert "late submission" in final
+    jun = next(line for line in final.splitlines() if line.startswith("jun,"))
+    assert jun.startswith("jun,24,")
+    assert "jun,29," in (out / "grades.csv").read_text(encoding="utf-8-sig")     # grades.csv untouched
+    (out / "overrides.csv").write_text("student,check,points,adjustment,reason\nnobody,total,,1,x\n",
+                                       encoding="utf-8")
+    bad = run_cli("grade", tmp_path / "class", "--assignment", "ch04_gradient", "--out", out)
+    assert bad.returncode == 1 and "nobody" in bad.stderr
