@@ -30,7 +30,7 @@ def show(value):
     if isinstance(value, Unrecognised):
         return f"an object of type {value.type_name}"
     if isinstance(value, np.ndarray):
-        return np.array2string(value, precision=10, separator=", ", threshold=20)
+        return np.array2string(value, precision=10, separator=", ", threshold=20, max_line_width=10**6)
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
     return repr(value)
