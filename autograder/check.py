@@ -134,11 +134,11 @@ class GradingPlugin:
             raise GraderBug(self.config_error)
         items = session.items
         for job in self.jobs:
-            self.current_digest = job.digest
             try:
                 self.current_student = job.open()
             except StudentError as error:
                 self.current_student = Broken(error)
+            self.current_digest = job.digest          # known once open() has read the file
             try:
                 self.verdicts = {}
                 for index, item in enumerate(items):

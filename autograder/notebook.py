@@ -9,8 +9,12 @@
 Both ask the student's live functions the same questions as the grading command
 (InProcessStudent: same probes, same codec) and print the same messages.  This runs in
 the student's own kernel, so it is not tamper-proof: the grading command is.
+
+Under ``nbgrader autograde`` (NBGRADER_EXECUTION=autograde) ``check`` stays silent: the
+hidden ``grade`` call that follows it in the test cell prints the full verdict.
 """
 import io
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -34,13 +38,18 @@ class _Job:
 
 
 def _digest(namespace):
-    """Random inputs in the notebook are seeded from the student's function sources."""
+    """Random inputs in the notebook are seeded from the sources of the notebook's own
+    functions and classes."""
     import hashlib
     import inspect
+    home = namespace.get("__name__")
     parts = []
     for name in sorted(k for k in namespace if not k.startswith("_")):
+        value = namespace[name]
+        if not callable(value) or getattr(value, "__module__", None) != home:
+            continue
         try:
-            parts.append(inspect.getsource(namespace[name]))
+            parts.append(inspect.getsource(value))
         except (TypeError, OSError):
             continue
     return hashlib.sha256("".join(parts).encode()).hexdigest()
@@ -48,7 +57,7 @@ def _digest(namespace):
 
 def _run(function, namespace, public_only, assignment_id=None, lang=None):
     course = load_course(_config_near(namespace))
-    assignment = course.assignment(assignment_id or _guess_assignment(course, function))
+    assignment = course.assignment(assignment_id or _guess_assignment(course, namespace, function))
     lang = lang or course.lang
     job = _Job(namespace, assignment.probes)
     job.digest = _digest(namespace)
@@ -75,11 +84,18 @@ def _config_near(namespace):
         return find_config(Path(__file__).parent.parent)
 
 
-def _guess_assignment(course, function):
-    for assignment in course.assignments.values():
-        if any(check.split("::")[0] == function for check in assignment.points):
-            return assignment.id
-    return next(iter(course.assignments))
+def _guess_assignment(course, namespace, function=None):
+    """The assignment (grading ``function``, if given) the largest share of whose functions
+    the notebook defines; ties go to the first in course_config.py."""
+    def defined(assignment):
+        names = {f.split(".")[0] for f in assignment.function_points()}
+        return sum(callable(namespace.get(name)) for name in names) / len(names)
+
+    candidates = [a for a in course.assignments.values()
+                  if function is None or function in a.function_points()]
+    if not candidates:
+        return next(iter(course.assignments))
+    return max(candidates, key=defined).id     # max keeps the first of equals
 
 
 def _print(function, checks, lang):
@@ -98,6 +114,8 @@ def _print(function, checks, lang):
 
 def check(function, namespace, *, assignment=None, lang=None):
     """The public checks of one function, on the notebook's live code.  Prints; returns None."""
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        return
     checks, lang = _run(function, namespace, public_only=True, assignment_id=assignment, lang=lang)
     _print(function, checks, lang)
 
@@ -105,7 +123,7 @@ def check(function, namespace, *, assignment=None, lang=None):
 def check_all(namespace, *, assignment=None, lang=None):
     """Every function's public checks (the notebook's last cell)."""
     course = load_course(_config_near(namespace))
-    assignment_id = assignment or next(iter(course.assignments))
+    assignment_id = assignment or _guess_assignment(course, namespace)
     for function in course.assignment(assignment_id).function_points():
         check(function, namespace, assignment=assignment_id, lang=lang)
 
