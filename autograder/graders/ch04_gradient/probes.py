@@ -14,6 +14,7 @@ FUNCTIONS = {
     "function_1": lambda x: 0.01 * x ** 2 + 0.1 * x,
     "function_2": lambda x: x[0] ** 2 + x[1] ** 2,
     "sum_of_squares": lambda x: np.sum(x ** 2),
+    "sum_of_cubes": lambda x: np.sum(x ** 3),
 }
 
 # Their exact gradients: gradient_descent is graded with these standing in for the

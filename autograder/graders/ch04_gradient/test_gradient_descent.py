@@ -17,7 +17,8 @@ def descend(student, init_x, lr, step_num, f="function_2"):
     got = student.ask("descend", f=f, init_x=init_x, lr=lr, step_num=step_num)
     given = f"f(x) = sum(x²), init_x = {show(init_x)}, lr = {lr:g}, step_num = {step_num}"
     exact = init_x * (1 - 2 * lr) ** step_num
-    diagnose = lambda value: first_match(value, wrong.gradient_descent(init_x, lr, step_num))
+    # Tight: with lr = 1e-10 one step more or less changes x by 2e-10 relative only.
+    diagnose = lambda value: first_match(value, wrong.gradient_descent(init_x, lr, step_num), atol=1e-12, rtol=1e-11)
     return got, given, exact, diagnose
 
 
@@ -30,17 +31,21 @@ def test_converges_to_minimum(student):
 
 @pytest.mark.public
 def test_three_steps_exact(student):
-    """Three steps multiply x by 0.8 three times: 0.8³·(-3, 4); one step more or less shows."""
+    """Three steps multiply x by 0.8 three times: 0.8³·(-3, 4); one step more or less is 20 %
+    off.  The tolerance (1e-10) also accepts a descent that takes its own central differences."""
     got, given, exact, diagnose = descend(student, [-3.0, 4.0], lr=0.1, step_num=3)
-    expect_close(got, exact, atol=1e-12, rtol=1e-12, given=given, diagnose=diagnose)
+    expect_close(got, exact, atol=1e-10, rtol=1e-10, given=given, diagnose=diagnose)
 
 
 def test_large_lr_diverges(student):
     """lr = 10 overshoots further at every step: |x| ends far above 1e10."""
     got, given, _, diagnose = descend(student, [-3.0, 4.0], lr=10.0, step_num=100)
     got = array(got, (2,), given, allow_non_finite=True)
+    diverged = "|x| > 1e10"
+    if np.any(np.isnan(got)):
+        raise Fail(diagnose(got) or "not_finite", given=given, got=show(got), expected=diverged)
     if not np.max(np.abs(got)) > 1e10:
-        raise Fail(diagnose(got) or "does_not_diverge", given=given, got=show(got))
+        raise Fail(diagnose(got) or "does_not_diverge", given=given, got=show(got), expected=diverged)
 
 
 def test_tiny_lr_barely_moves(student):
@@ -50,9 +55,10 @@ def test_tiny_lr_barely_moves(student):
 
 
 def test_random_start(student, rng):
-    """A random start, learning rate and step count, in three dimensions."""
+    """A random start, learning rate and step count, in three dimensions (x shrinks at most
+    to 0.5²⁰ of the start, so a step more or less stays far above the tolerance)."""
     init_x = rng.uniform(-5, 5, size=3)
-    lr = float(np.round(rng.uniform(0.05, 0.3), 3))
-    step_num = int(rng.integers(5, 30))
+    lr = float(np.round(rng.uniform(0.05, 0.25), 3))
+    step_num = int(rng.integers(5, 21))
     got, given, exact, diagnose = descend(student, init_x, lr=lr, step_num=step_num, f="sum_of_squares")
-    expect_close(got, exact, atol=1e-10, rtol=1e-9, given=given, diagnose=diagnose)
+    expect_close(got, exact, atol=1e-9, rtol=1e-9, given=given, diagnose=diagnose)

@@ -13,7 +13,9 @@ function_1 = lambda x: 0.01 * x ** 2 + 0.1 * x
 
 
 def diagnose(f, x):
-    return lambda got: first_match(got, wrong.numerical_diff(f, x))
+    # The wrong values are computed with the student's own floating-point steps, so they match
+    # closely; a loose match would mistake h = 1e-3 (12.000001 on x³) for a tiny h (12.0000000).
+    return lambda got: first_match(got, wrong.numerical_diff(f, x), atol=1e-12, rtol=1e-10)
 
 
 @pytest.mark.public
@@ -33,17 +35,19 @@ def test_function_1_book_values(student):
 
 
 def test_cubic_needs_small_step(student):
-    """On x³ the central difference is off by exactly h², so h = 1 gives 13 instead of 12."""
+    """On x³ the central difference is off by exactly h²: h = 1e-4 gives 12 + 1e-8, while
+    h = 1 gives 13 and h = 1e-3 already 12 + 1e-6 (the tolerance is 1e-7)."""
     got = student.ask("diff", f="cube", x=2.0)
-    expect_close(got, 12.0, atol=1e-6, given="f(x) = x³, x = 2", diagnose=diagnose(cube, 2.0))
+    expect_close(got, 12.0, atol=1e-7, given="f(x) = x³, x = 2", diagnose=diagnose(cube, 2.0))
 
 
 def test_random_polynomial(student, rng):
-    """A cubic with random coefficients at a random point: a hard-coded answer cannot pass."""
+    """A cubic with random coefficients at a random point: a hard-coded answer cannot pass.
+    h = 1e-4 is off by c3·h² (at most 3e-8) plus rounding (below 1e-9)."""
     c = [float(v) for v in rng.uniform(-3, 3, size=4)]
     x = float(rng.uniform(-3, 3))
     slope = c[1] + 2 * c[2] * x + 3 * c[3] * x ** 2
     got = student.ask("diff_polynomial", coefficients=c, x=x)
     p = lambda v: c[0] + c[1] * v + c[2] * v ** 2 + c[3] * v ** 3
     shown = f"f(x) = {c[0]:.3f} + {c[1]:.3f}x + {c[2]:.3f}x² + {c[3]:.3f}x³, x = {x:.4f}"
-    expect_close(got, slope, atol=1e-6, given=shown, diagnose=diagnose(p, x))
+    expect_close(got, slope, atol=1e-7, given=shown, diagnose=diagnose(p, x))

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from autograder.expect import Fail, expect_close, first_match, number, show
+from autograder.run import StudentError
 
 from . import misconceptions as wrong
 
@@ -27,9 +28,23 @@ def random_net(rng):
     return W, x, t
 
 
+def losses_of(student, weights, x, t, given):
+    """The student's loss for each weight matrix; a product whose shapes do not fit (W·x for
+    x·W) is named as such rather than as a bare crash."""
+    try:
+        return student.ask("net_losses", weights=weights, x=x, t=t)
+    except StudentError as error:
+        detail = error.detail
+        message = str(detail.get("message", ""))
+        if detail.get("type") == "ValueError" and ("not aligned" in message or "mismatch in its core dimension" in message):
+            where = f" (line {detail['line']}: {detail['text']})" if detail.get("text") else ""
+            raise Fail("weights_transposed", given=given, got=f"ValueError: {message}", where=where) from None
+        raise
+
+
 def loss_of(student, W, x, t):
     given = f"W = {show(W)}, x = {show(x)}, t = {show(t)}"
-    [got] = student.ask("net_losses", weights=[W], x=x, t=t)
+    [got] = losses_of(student, [W], x, t, given)
     return got, given
 
 
@@ -51,7 +66,8 @@ def test_random_weights(student, rng):
 
 def test_gradient_matches_analytic(student, rng):
     """dW = numerical_gradient(lambda w: net.loss(x, t), net.W), by the reference central
-    difference over the student's loss, has shape 2×3 and equals x ⊗ (softmax(x·W) − t)."""
+    difference over the student's loss, has shape 2×3 and equals x ⊗ (softmax(x·W) − t)
+    (times y_t / (y_t + 1e-7), the given cross_entropy_error's delta)."""
     W, x, t = random_net(rng)
     h = 1e-4
     weights = [W]
@@ -62,11 +78,15 @@ def test_gradient_matches_analytic(student, rng):
             weights.append(shifted)
     given = f"W = {show(W)}, x = {show(x)}, t = {show(t)}"
     losses = [number(v, given, allow_non_finite=True)
-              for v in student.ask("net_losses", weights=weights, x=x, t=t)]
+              for v in losses_of(student, weights, x, t, given)]
     diagnose = lambda v: first_match(v, wrong.simple_net_loss(W, x, t))
     expect_close(losses[0], expected_loss(W, x, t), atol=1e-6, given=given, diagnose=diagnose)
     dW = ((np.array(losses[1::2]) - np.array(losses[2::2])) / (2 * h)).reshape(W.shape)
-    analytic = np.outer(x, wrong.softmax(x @ W) - t)
+    y = wrong.softmax(x @ W)
+    label = y[np.argmax(t)]
+    # The 1e-7 inside the log scales the textbook gradient by y_t / (y_t + 1e-7): up to 1e-6
+    # when the label's probability is small, so it is part of the expectation.
+    analytic = np.outer(x, label / (label + 1e-7) * (y - t))
     if np.all(dW == 0):
         raise Fail("loss_ignores_W", given=given)
     expect_close(dW, analytic, atol=1e-6, given=given + " (dW)")

@@ -1,0 +1,57 @@
+# expect: full
+# x.flat / grad.flat with a flat index; init_x copied before descending; one-line loss.
+
+import numpy as np
+
+
+def numerical_diff(f, x):
+    h = 0.0001
+    return (f(x + h) - f(x - h)) / (h * 2)
+
+
+def numerical_gradient(f, x):
+    h = 1e-4
+    grad = np.zeros_like(x)
+    for i in range(x.size):
+        original = x.flat[i]
+        x.flat[i] = original + h
+        f_plus = f(x)
+        x.flat[i] = original - h
+        f_minus = f(x)
+        x.flat[i] = original
+        grad.flat[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def gradient_descent(f, init_x, lr=0.01, step_num=100):
+    x = init_x.copy()
+    for _ in range(step_num):
+        x -= lr * numerical_gradient(f, x)
+    return x
+
+
+def softmax(a):
+    a = a - np.max(a, axis=-1, keepdims=True)
+    return np.exp(a) / np.sum(np.exp(a), axis=-1, keepdims=True)
+
+
+
+def cross_entropy_error(y, t):
+    if y.ndim == 1:
+        t = t.reshape(1, t.size)
+        y = y.reshape(1, y.size)
+    if t.size == y.size:
+        t = t.argmax(axis=1)
+    batch_size = y.shape[0]
+    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
+
+
+class simpleNet:
+    def __init__(self):
+        self.W = np.random.randn(2, 3)
+
+    def predict(self, x):
+        return np.dot(x, self.W)
+
+    def loss(self, x, t):
+        return cross_entropy_error(softmax(self.predict(x)), t)

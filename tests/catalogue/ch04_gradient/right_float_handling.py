@@ -1,0 +1,64 @@
+# expect: full
+# Explicit float handling: float(x) and 2.0 * h in numerical_diff, float() of the saved
+# element and a reshape(-1) view in numerical_gradient, an astype(np.float64) copy in
+# gradient_descent, x @ self.W in loss.
+
+import numpy as np
+
+
+def numerical_diff(f, x):
+    x = float(x)
+    h = 1e-4
+    return (f(x + h) - f(x - h)) / (2.0 * h)
+
+
+def numerical_gradient(f, x):
+    h = 1e-4
+    grad = np.zeros(x.shape, dtype=np.float64)
+    flat = x.reshape(-1)          # a view: writing to it writes to x
+    flat_grad = grad.reshape(-1)
+    for i in range(flat.size):
+        tmp = float(flat[i])
+        flat[i] = tmp + h
+        fxh1 = float(f(x))
+        flat[i] = tmp - h
+        fxh2 = float(f(x))
+        flat[i] = tmp
+        flat_grad[i] = (fxh1 - fxh2) / (2.0 * h)
+    return grad
+
+
+def gradient_descent(f, init_x, lr=0.01, step_num=100):
+    x = init_x.astype(np.float64)
+    for i in range(step_num):
+        grad = numerical_gradient(f, x)
+        x -= lr * grad
+    return x
+
+
+def softmax(a):
+    a = a - np.max(a, axis=-1, keepdims=True)
+    return np.exp(a) / np.sum(np.exp(a), axis=-1, keepdims=True)
+
+
+
+def cross_entropy_error(y, t):
+    if y.ndim == 1:
+        t = t.reshape(1, t.size)
+        y = y.reshape(1, y.size)
+    if t.size == y.size:
+        t = t.argmax(axis=1)
+    batch_size = y.shape[0]
+    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
+
+
+class simpleNet:
+    def __init__(self):
+        self.W = np.random.randn(2, 3)
+
+    def predict(self, x):
+        return np.dot(x, self.W)
+
+    def loss(self, x, t):
+        y = softmax(x @ self.W)
+        return cross_entropy_error(y, t)
