@@ -165,13 +165,13 @@ def compare_with_nbgrader(n, work):
     env = dict(os.environ, PATH=f"{VENV_BIN}:{os.environ['PATH']}")
     subprocess.run([VENV_BIN / "nbgrader", "generate_assignment", "ch04_gradient", "--force"], cwd=course, env=env,
                    check=True, capture_output=True)
-    labels = write_class(course / "submitted", n)
+    submitted = course / "nbgrader_work" / "submitted"       # nbgrader_config.py's layout
+    labels = write_class(submitted, n)
     nb_seconds, _ = run_command([VENV_BIN / "nbgrader", "autograde", "ch04_gradient", "--force"], course, env)
-    subprocess.run([VENV_BIN / "nbgrader", "export", "--to", str(work / "nbgrader.csv")], cwd=course, env=env,
-                   check=True, capture_output=True)
-    with open(work / "nbgrader.csv", newline="", encoding="utf-8") as handle:
+    subprocess.run([VENV_BIN / "nbgrader", "export"], cwd=course, env=env, check=True, capture_output=True)
+    with open(course / "nbgrader_work" / "grades.csv", newline="", encoding="utf-8") as handle:
         nbgrader = {row["student_id"]: float(row["raw_score"] or 0) for row in csv.DictReader(handle)}
-    ours_seconds, _ = run_command([sys.executable, "-m", "autograder", "grade", str(course / "submitted"),
+    ours_seconds, _ = run_command([sys.executable, "-m", "autograder", "grade", str(submitted),
                                    "--assignment", "ch04_gradient", "--out", str(work / "ours"), "--jobs", "2",
                                    "--isolation", "full"], ROOT)
     ours = our_scores(work / "ours")

@@ -1,0 +1,57 @@
+"""collapse_linear([W1, W2, ...]): with a linear activation the layers x·W1·W2… are one
+layer, whose matrix is the product W1 @ W2 @ … in that order."""
+import numpy as np
+import pytest
+
+from autograder.expect import Fail, expect_close, first_match, show
+from autograder.run import StudentError
+
+from . import misconceptions as wrong
+
+pytestmark = pytest.mark.grades("collapse_linear")
+
+
+def expect_product(student, weights, expected):
+    weights = [np.asarray(w, dtype=float) for w in weights]
+    expected = np.asarray(expected, dtype=float)
+    if all(w.size <= 4 for w in weights):
+        given = "weights = [" + ", ".join(show(w) for w in weights) + "]"
+    else:
+        given = "weights of shapes " + ", ".join("×".join(map(str, w.shape)) for w in weights)
+    diagnose = lambda value: first_match(value, wrong.collapse_answers(weights))
+    try:
+        got = student.ask("collapse", weights=weights)
+    except StudentError as error:
+        message = str(error.detail.get("message", ""))
+        code = wrong.collapse_crash(message, str(error.detail.get("text", ""))) if error.code == "crashed" else None
+        if code:
+            raise Fail(code, given=given, got=f"{error.detail.get('type')}: {message}", expected=show(expected)) from None
+        raise
+    if isinstance(got, np.ndarray) and got.shape != expected.shape and diagnose(got):
+        raise Fail(diagnose(got), given=given, got=show(got), expected=show(expected))
+    expect_close(got, expected, atol=1e-9, rtol=1e-12, given=given, diagnose=diagnose)
+
+
+@pytest.mark.public
+def test_c_cubed(student):
+    """The lecture's h(x) = cx, three times: three layers of 2·I are one layer of 8·I (c³)."""
+    two = 2.0 * np.eye(2)
+    expect_product(student, [two, two, two], 8.0 * np.eye(2))
+
+
+@pytest.mark.public
+def test_two_layers(student):
+    """[[1, 2], [3, 4]] then [[0, 1], [1, 0]] (swap the outputs): [[2, 1], [4, 3]]."""
+    expect_product(student, [[[1, 2], [3, 4]], [[0, 1], [1, 0]]], [[2.0, 1.0], [4.0, 3.0]])
+
+
+def test_rectangular_chain(student, rng):
+    """Random 3×4, 4×2 and 2×5 layers: one 3×5 matrix, the same map x ↦ x·W1·W2·W3."""
+    weights = [np.round(rng.normal(size=shape), 3) for shape in ((3, 4), (4, 2), (2, 5))]
+    expect_product(student, weights, wrong.product(weights))
+
+
+def test_single_matrix(student, rng):
+    """A one-layer list [W1] is already one layer: the result is W1."""
+    w = np.round(rng.normal(size=(2, 3)), 3)
+    expect_product(student, [w], w)

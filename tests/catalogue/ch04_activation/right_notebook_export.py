@@ -1,0 +1,44 @@
+# expect: full
+# Exported from the notebook: cells, figures, prints, self-check calls that fail outside Jupyter.
+
+import numpy as np
+
+
+def collapse_linear(weights):
+    combined = weights[0]
+    for W in weights[1:]:
+        combined = np.dot(combined, W)
+    return combined
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def sigmoid_grad(x):
+    return (1.0 - sigmoid(x)) * sigmoid(x)
+
+
+def sigmoid_chain_factor(n_layers):
+    return sigmoid_grad(0.0) ** n_layers
+
+
+def relu(x):
+    return np.maximum(0, x)
+
+
+def relu_grad(x):
+    return (x > 0).astype(float)
+
+
+# %%
+import matplotlib.pyplot as plt
+xs = np.linspace(-6, 6, 241)
+plt.plot(xs, sigmoid(xs), label="シグモイド")
+plt.plot(xs, sigmoid_grad(xs), label="微分")
+plt.legend()
+plt.show()
+print([sigmoid_chain_factor(n) for n in range(1, 11)])
+
+# %%
+check_all(globals(), assignment="ch04_activation")
