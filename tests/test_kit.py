@@ -74,8 +74,8 @@ def test_kit_leaks_no_solution_and_no_hidden_check(kit):
     hidden = hidden_check_names(load_course(ROOT / "course_config.py"))
     assert hidden
     for path, text in kit_texts(kit):
-        for line in solutions:
-            assert line not in text, f"solution line {line!r} leaked into {path}"
+        leaked = solutions & {line.strip() for line in text.splitlines()}
+        assert not leaked, f"solution lines {sorted(leaked)} leaked into {path}"
         for name in hidden:
             assert f"def {name}(" not in text, f"hidden check {name} leaked into {path}"
         assert "BEGIN HIDDEN TESTS" not in text, f"hidden tests leaked into {path}"

@@ -32,11 +32,10 @@ def numerical_diff(f, x):
 
 # ----- numerical_gradient(f, x) -----
 def _partials(f, x, difference):
+    """Apply a (wrong) one-element difference along every element of x."""
     x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        grad[idx] = difference(f, x, idx)
-    return grad
+    flat = [difference(f, x, np.unravel_index(k, x.shape)) for k in range(x.size)]
+    return np.array(flat, dtype=float).reshape(x.shape)
 
 
 def _shifted(x, idx, delta):
