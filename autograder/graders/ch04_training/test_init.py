@@ -1,0 +1,64 @@
+"""TwoLayerNet(input_size, hidden_size, output_size, weight_init_std=0.01): params holds
+W1 (input×hidden), b1 (hidden), W2 (hidden×output), b2 (output); the weights are drawn
+from a Gaussian of standard deviation weight_init_std, the biases are zeros."""
+import numpy as np
+import pytest
+
+from autograder.expect import Fail, show
+
+pytestmark = pytest.mark.grades("TwoLayerNet.__init__")
+
+KEYS = ("W1", "b1", "W2", "b2")
+
+
+def shapes(sizes):
+    i, h, o = sizes
+    return {"W1": (i, h), "b1": (h,), "W2": (h, o), "b2": (o,)}
+
+
+def params_of(student, sizes, weight_init_std=None):
+    """The params of TwoLayerNet(*sizes), checked for keys and shapes."""
+    params = student.ask("construct", sizes=list(sizes), weight_init_std=weight_init_std)
+    given = f"TwoLayerNet{tuple(sizes) + (() if weight_init_std is None else (weight_init_std,))}"
+    if not isinstance(params, dict):
+        raise Fail("params_not_dict", given=given, got=show(params))
+    for key, shape in shapes(sizes).items():
+        if key not in params:
+            raise Fail("missing_key", given=given, got=", ".join(map(str, params)) or "{}", expected=key)
+        value = params[key]
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "iuf":
+            raise Fail("wrong_type", given=given + f", params['{key}']", got=show(value),
+                       expected="a NumPy array")
+        if value.shape != shape:
+            raise Fail("wrong_shape", given=given + f", params['{key}']", got=str(value.shape),
+                       expected=str(shape))
+    return params, given
+
+
+@pytest.mark.public
+def test_params_keys_and_shapes(student):
+    """TwoLayerNet(3, 4, 2): W1 is 3×4, b1 has 4 elements, W2 is 4×2, b2 has 2."""
+    params_of(student, (3, 4, 2))
+    params_of(student, (5, 3, 4))
+
+
+def test_biases_zero(student):
+    """The biases start at zero."""
+    params, given = params_of(student, (6, 5, 4), 1.0)
+    for key in ("b1", "b2"):
+        if not np.all(params[key] == 0):
+            raise Fail("biases_not_zero", given=given + f", params['{key}']", got=show(params[key]))
+
+
+def test_weight_init_std(student):
+    """W1 and W2 have standard deviation weight_init_std (0.5 here, 0.01 by default) and mean ≈ 0."""
+    for std, given_std in ((0.5, 0.5), (None, 0.01)):
+        params, given = params_of(student, (40, 30, 20), std)
+        for key in ("W1", "W2"):
+            w = params[key].astype(float)
+            measured = float(np.std(w))
+            if not (0.85 * given_std <= measured <= 1.15 * given_std and abs(np.mean(w)) < 0.2 * given_std):
+                code = "weights_not_random" if measured == 0 else "ignores_weight_init_std"
+                raise Fail(code, given=given + f", params['{key}']",
+                           got=f"std {measured:.4g}, mean {float(np.mean(w)):.4g}",
+                           expected=f"std {given_std:g}, mean 0")
