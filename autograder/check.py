@@ -154,7 +154,10 @@ class GradingPlugin:
     def pytest_runtest_makereport(self, item, call):
         yield
         if call.excinfo is not None and item.nodeid not in self.verdicts:
-            self.verdicts[item.nodeid] = call.excinfo.value
+            error = call.excinfo.value
+            if not isinstance(error, (Fail, StudentError)):     # a grader bug, or a forged answer?
+                error = getattr(self.current_student, "forged", lambda: None)() or error
+            self.verdicts[item.nodeid] = error
 
     def _outcome(self, items):
         outcome = Outcome(checks=[], problems=self.current_student.problems())

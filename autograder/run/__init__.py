@@ -8,17 +8,18 @@ When the student's code does not answer, ``ask`` raises ``StudentError`` whose
 ``InProcessStudent`` has the same interface for code already running in a notebook
 kernel (the notebook's own self-check and nbgrader's test cells).
 """
+import collections
 import importlib.util
 import json
 import sys
 import time
 from pathlib import Path
 
+from . import forgery
 from .inside import codec
 from .sandbox import Ended, Sandbox, TimedOut  # noqa: F401  (re-exported)
 
 INSIDE = Path(__file__).parent / "inside"
-MAX_RESTARTS = 8          # a submission that keeps ending its own process stops being retried
 
 
 class StudentError(Exception):
@@ -40,6 +41,9 @@ _ERROR_CODES = {
 
 def student_error(info):
     """The StudentError for an error report coming back from the student's process."""
+    if not isinstance(info, dict):
+        return StudentError("crashed", type="protocol", message="answered out of turn")
+    info = {key: str(value)[:500] if key != "line" else value for key, value in info.items()}
     code = _ERROR_CODES.get(info.get("type"), "crashed")
     return StudentError(code, **info)
 
@@ -48,51 +52,82 @@ def encode_kwargs(kwargs):
     return {name: codec.encode(value) for name, value in kwargs.items()}
 
 
+def _parse(body):
+    """A reply frame's body -> dict, or None when it is not a message."""
+    try:
+        message = codec.decode_message(body)
+    except codec.ProtocolError:
+        return None
+    return message if isinstance(message, dict) else None
+
+
+FORGED = StudentError("crashed", type="TamperedReply",
+                      message="the answer did not come from the question asked")
+
+
 class Student:
-    """A submission loaded in its sandbox, ready to be asked questions."""
+    """A submission loaded in its sandbox, ready to be asked questions.
+
+    Time is bounded per cell (cell_seconds), per question (check_seconds) and for the
+    whole submission (submission_seconds, loading included): once it is used up, every
+    further question fails at once with a timeout."""
 
     def __init__(self, sandbox, loaded, limits):
         self.sandbox, self.loaded, self.limits = sandbox, loaded, limits
         self.unit_problems = {}          # unit index -> error info (reported once)
         self.fatal = set()               # units skipped on reload: they ended the process
         self.process = None
-        self.restarts = 0
         self.deadline = time.monotonic() + float(limits["submission_seconds"])
+        self.asked = collections.deque(maxlen=8)   # (probe, kwargs, value): see forged()
+
+    def _seconds(self, limit):
+        left = min(float(limit), self.deadline - time.monotonic())
+        if left <= 0:
+            raise StudentError("timeout", type="timeout", message="the submission used up its time")
+        return left
 
     # ----- loading -----
     def load(self):
-        while self.restarts <= MAX_RESTARTS:
-            self.process = self.sandbox.open()
-            if self._run_units():
+        """Run the cells; a cell that ends the process is skipped on the next attempt."""
+        while True:
+            skipped = len(self.fatal)
+            if self._reload():
                 return
-            self.restarts += 1
-        raise StudentError("crashed", type="restarts", message="the submission kept ending its own process")
+            if len(self.fatal) == skipped:       # nothing left to skip: it dies after loading
+                raise StudentError("crashed", type="process_ended",
+                                   message="the submission kept ending its own process")
 
-    def _run_units(self):
-        seconds = float(self.limits["cell_seconds"])
+    def _reload(self):
+        self.process = self.sandbox.open()
         for index, unit in enumerate(self.loaded.units):
             if index in self.fatal:
                 continue
+            seconds = self._seconds(self.limits["cell_seconds"])
             try:
-                reply = self.process.request(
-                    {"op": "exec", "code": unit.code, "filename": unit.filename}, seconds)
+                body = self.process.request({"op": "exec", "code": unit.code, "filename": unit.filename}, seconds)
             except TimedOut:
-                self._unit_failed(index, {"type": "timeout", "message": f"did not finish in {seconds:g} s"})
-                return False
+                return self._unit_failed(index, {"type": "timeout", "message": f"did not finish in {seconds:g} s"})
             except Ended:
-                self._unit_failed(index, {"type": "process_ended", "message": "ended the process"})
-                return False
+                return self._unit_failed(index, {"type": "process_ended", "message": "ended the process"})
+            reply = _parse(body)
+            if reply is None:
+                return self._unit_failed(index, {"type": "protocol", "message": "answered out of turn"})
             if "error" in reply:
-                self.unit_problems.setdefault(index, reply["error"])
+                self.unit_problems.setdefault(index, student_error(reply["error"]).detail)
         try:
-            self.process.request({"op": "snapshot"}, seconds)
+            body = self.process.request({"op": "snapshot"}, self._seconds(self.limits["cell_seconds"]))
         except (TimedOut, Ended):
+            return False
+        if _parse(body) != {"ok": True}:
+            self.process.kill()
             return False
         return True
 
     def _unit_failed(self, index, info):
+        self.process.kill()
         self.fatal.add(index)
         self.unit_problems.setdefault(index, info)
+        return False
 
     def problems(self):
         """[(label, error info)] for every cell or statement that did not run cleanly."""
@@ -100,31 +135,37 @@ class Student:
 
     # ----- questions -----
     def ask(self, probe, *, seconds=None, **kwargs):
-        seconds = float(seconds or self.limits["check_seconds"])
-        if time.monotonic() > self.deadline:
-            raise StudentError("timeout", type="timeout", message="the submission used up its time")
+        seconds = self._seconds(seconds or self.limits["check_seconds"])
         if self.process is None or not self.process.alive:
-            self.restarts += 1
-            if self.restarts > MAX_RESTARTS:
-                raise StudentError("crashed", type="restarts", message="the submission kept ending its own process")
-            self.process = self.sandbox.open()
-            if not self._run_units():
+            if not self._reload():
                 raise StudentError("crashed", type="process_ended", message="could not be reloaded")
-        request = {"op": "ask", "probe": probe, "kwargs": encode_kwargs(kwargs), "seconds": seconds}
+            seconds = self._seconds(seconds)
+        plain = encode_kwargs(kwargs)
+        request = {"op": "ask", "probe": probe, "kwargs": plain, "seconds": seconds}
         try:
-            reply = self.process.request(request, seconds + 5.0)
+            body = self.process.request(request, seconds + 5.0)
         except TimedOut:
             raise StudentError("timeout", type="timeout", message=f"no answer in {seconds:g} s") from None
         except Ended as ended:
             raise StudentError("crashed", type="process_ended", message=str(ended)) from None
-        if not isinstance(reply, dict) or not ("value" in reply or "error" in reply):
-            raise StudentError("crashed", type="protocol", message="answered out of turn")
+        reply = _parse(body)
+        if reply is None or len(reply) != 1 or not ("value" in reply or "error" in reply):
+            raise StudentError("crashed", type="protocol", message="answered with something that is not an answer")
         if "error" in reply:
             raise student_error(reply["error"])
         try:
-            return codec.decode(reply["value"])
-        except (codec.ProtocolError, ValueError, TypeError) as error:
-            raise StudentError("crashed", type="protocol", message=str(error)) from None
+            value = codec.decode(reply["value"])
+        except Exception as error:          # decoding is pure data handling: any failure is theirs
+            raise StudentError("crashed", type="protocol", message=str(error)[:200]) from None
+        self.asked.append((probe, plain, value))
+        return value
+
+    def forged(self):
+        """FORGED when a recent answer has a shape its probe could not have given (so a
+        check that broke on it was tricked, not wrong), else None."""
+        probes = import_probes(self.sandbox.probes_file)
+        asked = [(p, {k: codec.decode(v) for k, v in kw.items()}, value) for p, kw, value in self.asked]
+        return FORGED if forgery.forged(probes, asked) else None
 
     def close(self):
         if self.process is not None and self.process.alive:

@@ -7,6 +7,11 @@ full     bubblewrap: the worker sees the system libraries, the Python installati
 reduced  a plain subprocess with the same per-submission limits (and, as root, the
          same unprivileged uid), for machines without bubblewrap: a student's laptop,
          Colab, Gradescope's container.  Student code can read what that user can read.
+
+In both modes each submission also gets namespaces of its own where the kernel allows
+(see inside/jail.py).  As root, every worker claims a uid of its own in
+61000-61063 for as long as it runs, so that two grading commands on one machine
+never share one (a uid's process limit and its clean-up are per uid).
 """
 import functools
 import json
@@ -21,9 +26,9 @@ from pathlib import Path
 from .inside import codec
 
 INSIDE = Path(__file__).parent / "inside"
-SANDBOX_UID_BASE = 61000         # worker slot n runs student code as uid 61000 + n (when root)
+SANDBOX_UIDS = range(61000, 61064)  # student code runs as one of these when the grader is root
 START_SECONDS = 30.0
-VENV = "/opt/venv"               # where a virtual environment is mounted inside the sandbox
+VENV = "/opt/venv"                 # where a virtual environment is mounted inside the sandbox
 
 
 class IsolationUnavailable(RuntimeError):
@@ -60,6 +65,20 @@ def resolve_mode(requested):
     return "reduced"
 
 
+def claim_uid(slot):
+    """(uid, lock): the first uid from 61000 + slot on that no other worker holds.  The
+    lock is an abstract socket: it leaves no file and dies with this process."""
+    for offset in range(len(SANDBOX_UIDS)):
+        uid = SANDBOX_UIDS[(slot + offset) % len(SANDBOX_UIDS)]
+        lock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            lock.bind(f"\0zero-dl-autograder-uid-{uid}")
+            return uid, lock
+        except OSError:
+            lock.close()
+    raise WorkerFailed(f"every sandbox uid ({SANDBOX_UIDS[0]}-{SANDBOX_UIDS[-1]}) is in use")
+
+
 def _environment():
     env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp",
            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -69,22 +88,31 @@ def _environment():
     return env
 
 
-def _bwrap_command(python, settings_json, probes_file, control_fd, as_root):
+def _bind(source, target):
+    """bwrap arguments binding ``source`` read-only at ``target``, every folder on the way
+    created world-traversable (bwrap would make them 0700: unreadable to the sandbox uid)."""
+    args = []
+    for parent in reversed(Path(target).parents[:-1]):
+        args += ["--dir", str(parent)]
+    return args + ["--ro-bind", str(source), str(target)]
+
+
+def _bwrap_command(python, settings_json, probes_file, as_root):
     command = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
                "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv",
                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]     # before the binds: /tmp may hold the venv
     for name, value in _environment().items():
         command += ["--setenv", name, value]
+    command += ["--dir", "/etc"]
     for path in ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/ld.so.cache",
                  "/etc/alternatives", "/etc/localtime"):
         command += ["--ro-bind-try", path, path]
-    command += ["--ro-bind", sys.base_prefix, sys.base_prefix]
+    command += _bind(sys.base_prefix, sys.base_prefix)
     if sys.prefix != sys.base_prefix:               # a virtual environment: seen at /opt/venv, so
-        command += ["--ro-bind", sys.prefix, VENV]  # that the private /tmp never hides it
+        command += _bind(sys.prefix, VENV)          # that the private /tmp never hides it
         python = os.path.join(VENV, os.path.relpath(python, sys.prefix))
-    command += ["--ro-bind", str(INSIDE), "/opt/ag",
-                "--ro-bind", str(probes_file), "/opt/ag-probes/probes.py",
-                "--chdir", "/tmp"]
+    command += _bind(INSIDE, "/opt/ag") + _bind(probes_file, "/opt/ag-probes/probes.py")
+    command += ["--chdir", "/tmp"]
     if as_root:
         command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
     return command + [python, "-E", "-s", "-B", "/opt/ag/zygote.py", settings_json]
@@ -96,19 +124,18 @@ class Sandbox:
     def __init__(self, probes_file, limits, mode="auto", slot=0):
         self.mode = resolve_mode(mode)
         self.limits = limits
+        self.probes_file = Path(probes_file).resolve()
         as_root = hasattr(os, "getuid") and os.getuid() == 0
-        self.uid = SANDBOX_UID_BASE + slot if as_root else None
+        self.uid, self._uid_lock = claim_uid(slot) if as_root else (None, None)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        probes_file = Path(probes_file).resolve()
         settings = {"limits": limits, "uid": self.uid, "control_fd": theirs.fileno(),
                     "require_namespaces": self.mode == "full",
-                    "probes_dir": "/opt/ag-probes" if self.mode == "full" else str(probes_file.parent)}
-        python = sys.executable
+                    "probes_dir": "/opt/ag-probes" if self.mode == "full" else str(self.probes_file.parent)}
         if self.mode == "full":
-            command = _bwrap_command(python, json.dumps(settings), probes_file, theirs.fileno(), as_root)
+            command = _bwrap_command(sys.executable, json.dumps(settings), self.probes_file, as_root)
             env = None
         else:
-            command = [python, "-E", "-s", "-B", str(INSIDE / "zygote.py"), json.dumps(settings)]
+            command = [sys.executable, "-E", "-s", "-B", str(INSIDE / "zygote.py"), json.dumps(settings)]
             env = _environment()
         self.process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), env=env,
                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -117,22 +144,19 @@ class Sandbox:
         self.control = ours
         self.control.settimeout(START_SECONDS)
         try:
-            codec.receive(self.control)
-        except (EOFError, OSError) as error:
+            ready = codec.receive(self.control)
+            if not ready.get("ready"):
+                raise OSError(ready.get("error", "not ready"))
+        except (EOFError, OSError, codec.ProtocolError) as error:
             self.control.close()
-            try:
-                _, err = self.process.communicate(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                _, err = self.process.communicate()
-            detail = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
-            detail = detail[0]
-            raise WorkerFailed(f"the grading worker did not start ({error}) {detail}".strip()) from None
+            detail = self._stop().strip().splitlines()[-1:] or [""]
+            if self._uid_lock is not None:
+                self._uid_lock.close()
+            raise WorkerFailed(f"the grading worker did not start ({error}) {detail[0]}".strip()) from None
         self.control.settimeout(None)
 
     def _command(self, message, fds=()):
-        body = codec.dumps(message)
-        frame = len(body).to_bytes(4, "big") + body
+        frame = codec.frame(codec.dumps(message))
         try:
             if fds:
                 socket.send_fds(self.control, [frame], list(fds))
@@ -160,17 +184,22 @@ class Sandbox:
     def kill(self, pid):
         self._command({"op": "kill", "pid": pid})
 
+    def _stop(self):
+        """Wait for the zygote to end (it does once the control socket is closed); its stderr."""
+        try:
+            _, err = self.process.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, err = self.process.communicate()
+        return err.decode(errors="replace")
+
     def close(self):
         try:
             self.control.close()
+            self._stop()
         finally:
-            if self.process.poll() is None:
-                try:
-                    self.process.wait(timeout=2)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
-            self.process.stderr.close()
+            if self._uid_lock is not None:
+                self._uid_lock.close()
 
     def __enter__(self):
         return self
@@ -209,17 +238,18 @@ class Process:
         self.alive = True
 
     def request(self, message, seconds):
-        """Send one request, wait at most ``seconds`` for the reply (plain data)."""
+        """Send one request; the body of the one frame that answers it (bytes, unread),
+        within ``seconds``.  Anything else ends the process: TimedOut or Ended."""
         if not self.alive:
             raise Ended("process already ended")
         try:
             self.sock.settimeout(seconds)
             codec.send(self.sock, message)
-            return codec.receive(_DeadlineSocket(self.sock, time.monotonic() + seconds))
+            return codec.receive_frame(_DeadlineSocket(self.sock, time.monotonic() + seconds))
         except socket.timeout:
             self.kill()
             raise TimedOut() from None
-        except (EOFError, OSError, codec.ProtocolError, ValueError) as error:
+        except (EOFError, OSError, codec.ProtocolError) as error:
             self.kill()
             raise Ended(str(error)) from None
 

@@ -14,7 +14,11 @@ import struct
 import numpy
 
 SUBMISSION_PREFIX = "<submission"     # file name of the student's code in tracebacks
-MAX_FRAME = 64 * 1024 * 1024          # a frame larger than this is a protocol error
+MAX_FRAME = 16 * 1024 * 1024          # a frame larger than this is a protocol error
+MAX_DEPTH = 32                        # nesting deeper than this is a protocol error
+MAX_TEXT = 10_000                     # longer strings, lists and dicts arrive as Unrecognised
+MAX_ITEMS = 10_000                    # (numbers in bulk travel as arrays, not as lists)
+_FLOAT_RANGE = 2 ** 1023              # ints beyond this would overflow float(): Unrecognised
 _NUMERIC_KINDS = frozenset("biuf")    # bool, signed, unsigned, float arrays cross; object arrays never
 _ndarray = numpy.ndarray               # bound at import, before any student code runs
 _generic = numpy.generic
@@ -52,13 +56,23 @@ def encode(value, _depth=0):
     return {"$type": kind.__name__ if isinstance(kind.__name__, str) else "object"}
 
 
-def decode(data):
-    """Inverse of encode, strict: anything unexpected is a ProtocolError."""
+def decode(data, _depth=0):
+    """Inverse of encode, strict: anything unexpected is a ProtocolError.  Values that
+    the trusted side could not compare safely (huge ints, very long text) arrive as
+    Unrecognised."""
     kind = type(data)
+    if kind is int and not -_FLOAT_RANGE < data < _FLOAT_RANGE:
+        return Unrecognised("int (too large)")
+    if kind is str and _len(data) > MAX_TEXT:
+        return Unrecognised("str (too long)")
     if kind in _PLAIN:
         return data
+    if _depth > MAX_DEPTH:
+        raise ProtocolError("nested too deeply")
     if kind is list:
-        return [decode(item) for item in data]
+        if _len(data) > MAX_ITEMS:
+            return Unrecognised(f"list of {_len(data)} items")
+        return [decode(item, _depth + 1) for item in data]
     if kind is not dict or len(data) not in (1, 2):
         raise ProtocolError(f"unexpected {kind.__name__} in a message")
     if "$nd" in data:
@@ -68,13 +82,24 @@ def decode(data):
             raise ProtocolError("bad array header")
         array = numpy.frombuffer(base64.b64decode(raw), dtype=dtype).reshape(shape).copy()
         return array[()] if data.get("$scalar") else array
+    for tag, name in (("$tuple", "tuple"), ("$dict", "dict")):
+        if tag in data and _len(data[tag]) > MAX_ITEMS:
+            return Unrecognised(f"{name} of {_len(data[tag])} items")
     if "$tuple" in data:
-        return tuple(decode(item) for item in data["$tuple"])
+        return tuple(decode(item, _depth + 1) for item in data["$tuple"])
     if "$dict" in data:
-        return {decode(k): decode(v) for k, v in data["$dict"]}
+        return {decode(k, _depth + 1): decode(v, _depth + 1) for k, v in data["$dict"]}
     if "$type" in data:
-        return Unrecognised(str(data["$type"]))
+        return Unrecognised(str(data["$type"])[:100])
     raise ProtocolError("unknown tag in a message")
+
+
+def decode_message(body):
+    """A frame's body (bytes from the other side) -> the message, or ProtocolError."""
+    try:
+        return _loads(body.decode("utf-8"))
+    except (ValueError, RecursionError) as error:
+        raise ProtocolError(f"not a message: {str(error)[:100]}") from None
 
 
 class Unrecognised:
@@ -99,12 +124,16 @@ def dumps(message):
     return _dumps(message, allow_nan=True, separators=(",", ":")).encode("utf-8")
 
 
+def frame(body):
+    return _pack(_len(body)) + body
+
+
 def send(sock, message):
     send_raw(sock, dumps(message))
 
 
 def send_raw(sock, body):
-    sock.sendall(_pack(_len(body)) + body)
+    sock.sendall(frame(body))
 
 
 def _read_exactly(sock, n):
@@ -118,11 +147,13 @@ def _read_exactly(sock, n):
     return b"".join(chunks)
 
 
-def receive(sock):
+def receive_frame(sock):
+    """One frame's body, unread (bytes)."""
     (size,) = _unpack(_read_exactly(sock, 4))
     if size > MAX_FRAME:
         raise ProtocolError(f"frame of {size} bytes is larger than {MAX_FRAME}")
-    try:
-        return _loads(_read_exactly(sock, size).decode("utf-8"))
-    except ValueError as error:
-        raise ProtocolError(f"frame is not JSON: {error}") from None
+    return _read_exactly(sock, size)
+
+
+def receive(sock):
+    return decode_message(receive_frame(sock))

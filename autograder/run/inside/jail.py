@@ -2,16 +2,23 @@
 
 Runs in a freshly forked child of the zygote, before any byte of the submission is
 read.  Linux only; on other systems (a student's laptop) only the limits apply.
+
+Namespaces are made in two steps.  The outer user namespace mounts what the
+submission sees in place of the machine's: an empty read-only /proc, a small private
+/tmp, and read-only /var/tmp, /dev/shm and /run/lock.  The inner one (with its own PID,
+mount, IPC and network namespaces) then receives those mounts *locked*: code inside
+cannot unmount them to look underneath or remount them writable.
 """
 import ctypes
+import math
 import os
 import resource
 import signal
 
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = (
     0x00020000, 0x08000000, 0x10000000, 0x20000000, 0x40000000)
-MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 4, 38, 36
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 8, 32, 4096, 16384
+PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER, PR_SET_PDEATHSIG = 4, 38, 36, 1
 
 try:
     _libc = ctypes.CDLL(None, use_errno=True)
@@ -36,31 +43,58 @@ def drop_to(uid):
     os.setuid(uid)
 
 
-def unshare_all():
-    """New user, mount, PID, IPC and network namespaces for what this process forks next.
-
-    Returns True when they were made; the caller's next child is then PID 1 of a PID
-    namespace that holds nothing but this submission.
-    """
+def _new_user_namespace(flags, proc):
+    """unshare() with a new user namespace in which we keep our uid; ``proc`` is a
+    directory fd of /proc (so that this works after /proc is covered)."""
     uid, gid = os.getuid(), os.getgid()
-    if not _call("unshare", CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET):
+    if not _call("unshare", CLONE_NEWUSER | flags):
         return False
-    for path, text in (("/proc/self/setgroups", "deny"),
-                       ("/proc/self/uid_map", f"{uid} {uid} 1"),
-                       ("/proc/self/gid_map", f"{gid} {gid} 1")):
-        with open(path, "w") as handle:
-            handle.write(text)
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        fd = os.open(f"self/{name}", os.O_WRONLY, dir_fd=proc)
+        try:
+            os.write(fd, text.encode())
+        finally:
+            os.close(fd)
     return True
 
 
-def private_mounts(tmp_megabytes):
-    """A fresh size-limited /tmp, and a /proc that shows this submission's processes only."""
-    flags = MS_NOSUID | MS_NODEV
-    tmp_ok = _call("mount", b"tmpfs", b"/tmp", b"tmpfs", flags,
-                   f"size={tmp_megabytes}m,mode=0700".encode())
-    if not _call("mount", b"proc", b"/proc", b"proc", flags | MS_NOEXEC, None):
-        _call("mount", b"tmpfs", b"/proc", b"tmpfs", flags | MS_NOEXEC, b"size=1k,mode=0555")
-    return tmp_ok
+def _mount_tmpfs(path, options, read_only=False):
+    flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | (MS_RDONLY if read_only else 0)
+    return os.path.isdir(path) and _call("mount", b"tmpfs", path.encode(), b"tmpfs", flags, options.encode())
+
+
+def _read_only(path):
+    """``path`` stays visible but cannot be written (nothing written there outlives the run)."""
+    source = path.encode()
+    return os.path.isdir(path) and _call("mount", source, source, None, MS_BIND | MS_REC, None) \
+        and _call("mount", None, source, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
+
+
+def enter_namespaces(tmp_megabytes):
+    """Own user, mount, PID, IPC and network namespaces, with the mounts described above.
+
+    Returns True when it all worked: this process's next child is then PID 1 of a PID
+    namespace that holds nothing but this submission.  False leaves limits only."""
+    try:
+        proc = os.open("/proc", os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        if not _new_user_namespace(CLONE_NEWNS, proc):
+            return False
+        if not (_mount_tmpfs("/proc", "size=4k,mode=0555", read_only=True)
+                and _mount_tmpfs("/tmp", f"size={int(tmp_megabytes)}m,mode=0700")):
+            return False
+        for path in ("/var/tmp", "/dev/shm", "/run/lock"):
+            _read_only(path)
+        return _new_user_namespace(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET, proc)
+    finally:
+        os.close(proc)
+
+
+def new_pid_namespace():
+    """The next child becomes PID 1 of a new PID namespace (nothing inside can signal it)."""
+    return _call("unshare", CLONE_NEWPID)
 
 
 def set_limits(limits):
@@ -75,10 +109,28 @@ def set_limits(limits):
         resource.RLIMIT_CORE: 0,
     }
     for which, value in wanted.items():
-        soft, hard = resource.getrlimit(which)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(which, (value, value))
+        _set(which, value)
+
+
+def limit_cpu(seconds):
+    """At most ``seconds`` more CPU time for this (fresh) process: SIGXCPU, then SIGKILL."""
+    soft = max(1, math.ceil(seconds))
+    _set(resource.RLIMIT_CPU, soft, soft + 1)
+
+
+def _set(which, soft, hard=None):
+    hard = soft if hard is None else hard
+    _, current = resource.getrlimit(which)
+    if current != resource.RLIM_INFINITY:
+        soft, hard = min(soft, current), min(hard, current)
+    try:
+        resource.setrlimit(which, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def cpu_seconds_used(rusage):
+    return rusage.ru_utime + rusage.ru_stime
 
 
 def no_new_privileges():
@@ -99,12 +151,34 @@ def become_subreaper():
     prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
+def die_with_parent():
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def first_to_go():
+    """When the machine runs out of memory, the kernel kills student code first."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as handle:
+            handle.write("1000")
+    except OSError:
+        pass
+
+
+_STARTUP_HANDLERS = {}                # Python's own handlers (SIGPIPE, SIGXFSZ ignored...)
+for _sig in signal.valid_signals():
+    try:
+        _STARTUP_HANDLERS[_sig] = signal.getsignal(_sig)
+    except (OSError, ValueError):
+        pass
+
+
 def reset_signals():
     """Undo whatever handlers student code installed (used in the clean snapshot)."""
-    for sig in signal.valid_signals():
-        if sig in (signal.SIGKILL, signal.SIGSTOP):
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    for sig, handler in _STARTUP_HANDLERS.items():
+        if sig in (signal.SIGKILL, signal.SIGSTOP) or handler is None:
             continue
         try:
-            signal.signal(sig, signal.SIG_DFL)
-        except (OSError, ValueError, RuntimeError):
+            signal.signal(sig, handler)
+        except (OSError, ValueError, RuntimeError, TypeError):
             pass
