@@ -20,7 +20,7 @@ LIMITS = {
     "cell_seconds": 10.0,          # wall time for one notebook cell / top-level statement
     "check_seconds": 10.0,         # wall time for one question a check asks
     "submission_seconds": 120.0,   # wall time for one whole submission, all checks
-    "submission_cpu_seconds": 60,  # CPU time for any one process of a submission
+    "submission_cpu_seconds": 60,  # CPU time for a whole submission: loading plus all its checks
     "memory_mb": 1024,             # address space of the student's process
     "processes": 16,               # processes the student's code may have at once
     "file_mb": 16,                 # largest file it may write (in its private /tmp)

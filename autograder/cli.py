@@ -140,7 +140,8 @@ def _grade(course, args):
         functions = list(assignment.function_points())
         print("\n".join(report.table_lines(sorted(shown, key=lambda r: r["extra_data"]["student"]), functions)))
     if isolation != "full":
-        print("isolation: reduced (bubblewrap unavailable): student code could read files this user can read")
+        why = "as asked" if args.isolation == "reduced" else "bubblewrap unavailable"
+        print(f"isolation: reduced ({why}): student code could read files this user can read")
     print(f"graded {count} of {len(submissions)} submissions -> {out}/")
     for failure in failures:
         print(f"autograder: {failure}", file=sys.stderr)

@@ -25,15 +25,20 @@ class Fail(AssertionError):
         self.facts = facts
 
 
+SHOWN_CHARACTERS = 300        # a message quotes at most this much of a value
+
+
 def show(value):
-    """A value as a student should read it in a message."""
+    """A value as a student should read it in a message (long values are cut)."""
     if isinstance(value, Unrecognised):
         return f"an object of type {value.type_name}"
     if isinstance(value, np.ndarray):
-        return np.array2string(value, precision=10, separator=", ", threshold=20, max_line_width=10**6)
-    if isinstance(value, (float, np.floating)):
-        return repr(float(value))
-    return repr(value)
+        text = np.array2string(value, precision=10, separator=", ", threshold=20, max_line_width=10**6)
+    elif isinstance(value, (float, np.floating)):
+        text = repr(float(value))
+    else:
+        text = repr(value)
+    return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + " …"
 
 
 def number(value, given, allow_non_finite=False):

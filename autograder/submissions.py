@@ -36,7 +36,12 @@ def discover(paths, assignment_id, student=None, warn=None):
             found.append((student or path.stem, path))
         elif path.is_dir():
             for file in sorted(path.rglob("*")):
-                if not file.is_file() or _ignored(file, path):
+                if _ignored(file, path):
+                    continue
+                if file.is_symlink():                # could point at solutions/ or another student
+                    warn(f"skipped {file} (a symbolic link)")
+                    continue
+                if not file.is_file():
                     continue
                 if file.suffix not in KINDS:
                     warn(f"skipped {file} (not .ipynb or .py)")
