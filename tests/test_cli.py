@@ -200,3 +200,15 @@ def test_overrides_csv_is_applied_on_export(tmp_path):
                                        encoding="utf-8")
     bad = run_cli("grade", tmp_path / "class", "--assignment", "ch04_gradient", "--out", out)
     assert bad.returncode == 1 and "nobody" in bad.stderr
+
+
+def test_symbolic_links_in_a_folder_are_not_graded(tmp_path):
+    """A link could point at solutions/ or another student's file: it is skipped, with a warning."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "real.py").write_text(CORRECT, encoding="utf-8")
+    (folder / "linked.py").symlink_to(ROOT / "tests" / "data" / "ch04_gradient_correct.py")
+    done = run_cli("grade", folder, "--assignment", "ch04_gradient", "--out", tmp_path / "o")
+    assert done.returncode == 0, done.stderr
+    assert "linked.py" in done.stderr and "symbolic link" in done.stderr
+    assert sorted(p.name for p in (tmp_path / "o").iterdir() if p.is_dir()) == ["real"]
