@@ -224,7 +224,26 @@ def _summary(found, assignment):
     return f"<dl>{lines}</dl>" + "".join(f'<p class="note">{n}</p>' for n in notes)
 
 
-def render(found, assignment):
+def _overrides(graded_dir):
+    """The manual adjustments applied on export (grades_final.csv), each with its reason."""
+    import csv
+    path = Path(graded_dir) / "grades_final.csv"
+    if not path.is_file():
+        return ""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        changed = [row for row in csv.DictReader(handle) if row.get("overrides")]
+    if not changed:
+        return ""
+    rows = "".join(f"<tr><td>{html.escape(r['student'])}</td><td>{html.escape(r.get('original_score', ''))}"
+                   f" → {html.escape(r['score'])}</td><td>{html.escape(r['overrides'])}</td></tr>"
+                   for r in changed)
+    return ("<h2>手動調整 / Manual adjustments</h2>"
+            "<p>overrides.csv から grades_final.csv に適用 / applied from overrides.csv to grades_final.csv</p>"
+            "<table><thead><tr><th>学生 / Student</th><th>得点 / Score</th><th>理由 / Reason</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
+def render(found, assignment, overrides=""):
     """The whole page as one string."""
     histogram, pass_rates = _plots(found, assignment)
     title = f"{assignment.id}: {assignment.title}"
@@ -241,6 +260,7 @@ def render(found, assignment):
 <h2>学生ごとの結果 / Students</h2>
 <p>見出しをクリックすると並べ替えます / Click a heading to sort.</p>
 {_table(found, assignment)}
+{overrides}
 <script>{SORT_SCRIPT}</script>
 </body>"""
     return (f'<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
@@ -256,7 +276,7 @@ def write_report(graded_dir, assignment):
     if not found.rows:
         raise UsageError(f"no results.json for {assignment.id} in {graded_dir}/*/")
     path = Path(graded_dir) / "report.html"
-    write_atomic(path, render(found, assignment))
+    write_atomic(path, render(found, assignment, _overrides(graded_dir)))
     return path
 
 

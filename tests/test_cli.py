@@ -196,6 +196,8 @@ def test_overrides_csv_is_applied_on_export(tmp_path):
     jun = next(line for line in final.splitlines() if line.startswith("jun,"))
     assert jun.startswith("jun,24,")
     assert "jun,29," in (out / "grades.csv").read_text(encoding="utf-8-sig")     # grades.csv untouched
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Manual adjustments" in page and "late submission" in page        # shown in the report
     (out / "overrides.csv").write_text("student,check,points,adjustment,reason\nnobody,total,,1,x\n",
                                        encoding="utf-8")
     bad = run_cli("grade", tmp_path / "class", "--assignment", "ch04_gradient", "--out", out)
