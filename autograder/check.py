@@ -97,6 +97,7 @@ class GradingPlugin:
         self.current = None
         self.verdicts = {}
         self.config_error = None
+        self.fatal = None
 
     # ----- fixtures graders use -----
     @pytest.fixture
@@ -133,6 +134,13 @@ class GradingPlugin:
         if self.config_error:
             raise GraderBug(self.config_error)
         items = session.items
+        try:
+            self._grade_jobs(items)
+        except Exception as error:        # the sandbox itself failed: re-raised after pytest ends
+            self.fatal = error
+        return True
+
+    def _grade_jobs(self, items):
         for job in self.jobs:
             try:
                 self.current_student = job.open()
@@ -148,7 +156,6 @@ class GradingPlugin:
             finally:
                 self.current_student.close()
             self.on_result(job, outcome)
-        return True
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -210,6 +217,8 @@ def run_checks(assignment_dir, points, jobs, on_result, *, public_only=False, fu
             del os.environ[NO_AUTOLOAD]
         else:
             os.environ[NO_AUTOLOAD] = autoload
+    if plugin.fatal is not None:
+        raise plugin.fatal
     if plugin.config_error:
         raise GraderBug(plugin.config_error)
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):

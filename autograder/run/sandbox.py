@@ -142,6 +142,11 @@ class Sandbox:
                                         stderr=subprocess.PIPE, start_new_session=True)
         theirs.close()
         self.control = ours
+        self.ready = False           # awaited at the first open(): start-up overlaps collecting the checks
+
+    def _await_ready(self):
+        if self.ready:
+            return
         self.control.settimeout(START_SECONDS)
         try:
             ready = codec.receive(self.control)
@@ -154,6 +159,7 @@ class Sandbox:
                 self._uid_lock.close()
             raise WorkerFailed(f"the grading worker did not start ({error}) {detail[0]}".strip()) from None
         self.control.settimeout(None)
+        self.ready = True
 
     def _command(self, message, fds=()):
         frame = codec.frame(codec.dumps(message))
@@ -170,11 +176,16 @@ class Sandbox:
             self.control.settimeout(None)
 
     def open(self):
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            reply = self._command({"op": "start"}, fds=[theirs.fileno()])
-        finally:
-            theirs.close()
+        self._await_ready()
+        for attempt in range(2):     # a fork can fail once under memory pressure; twice is an error
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                reply = self._command({"op": "start"}, fds=[theirs.fileno()])
+            finally:
+                theirs.close()
+            if reply.get("pid", -1) > 0:
+                break
+            ours.close()
         if reply.get("pid", -1) <= 0:
             ours.close()
             raise WorkerFailed("the grading worker could not isolate a submission "
