@@ -9,7 +9,6 @@ checks' hand-written numbers must be what the reference computes, and the studen
 self-check must run this assignment's public checks without the hidden reference.
 """
 import ast
-import json
 import re
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 import mutation
 from conftest import ROOT, run_cli
 from nbgrader_course import make_course, nbgrader, nbgrader_meta, read, source
+from catalogue_checks import assert_graded, result_of, verdicts
 from test_catalogue import expectation
 
 from autograder.course import GRADERS, load_course
@@ -58,7 +58,6 @@ EXAMPLE_VERDICTS = {
     "s004_matsumoto": {"TwoLayerNet.predict": {"wrong_activation"},
                        "TwoLayerNet.numerical_gradient": {"forward_difference"}},
 }
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 REGENERATE = f"run `nbgrader generate_assignment {ASSIGNMENT} --force` from the repository root"
 
 
@@ -82,48 +81,6 @@ def graded(tmp_path_factory):
 @pytest.fixture(scope="module")
 def functions():
     return load_course(ROOT / "course_config.py").assignment(ASSIGNMENT).function_points()
-
-
-def result_of(out, student):
-    return json.loads((out / student / "results.json").read_text(encoding="utf-8"))
-
-
-def verdicts(result, functions):
-    """{function: (score, max, {diagnoses of failing checks}, [failing tests])}."""
-    table = {}
-    for function, maximum in functions.items():
-        tests = [t for t in result["tests"] if t["tags"] == [function]]
-        failed = [t for t in tests if t["status"] != "passed"]
-        table[function] = (sum(t["score"] for t in tests), maximum,
-                           {t["extra_data"]["diagnosis"] for t in failed}, failed)
-    return table
-
-
-def assert_graded(result, wanted, functions, entry_text=""):
-    for function, (score, maximum, found, failed) in verdicts(result, functions).items():
-        if function not in wanted:
-            assert not failed and score == maximum, \
-                f"false fail: {function} lost points: " + "; ".join(f"{t['name']}: {t['output']}" for t in failed)
-            continue
-        assert failed and score < maximum, f"false pass: {function} kept full marks"
-        assert found == wanted[function], f"wrong diagnosis for {function}: got {found}, " \
-            f"expected {wanted[function]}: " + "; ".join(f"{t['name']}={t['extra_data']['diagnosis']}" for t in failed)
-        for test in failed:
-            assert test["score"] == 0
-            explains(test, entry_text)
-
-
-def explains(test, entry_text):
-    """The message, in both languages, says what the student needs to act on."""
-    text, code = test["output"], test["extra_data"]["diagnosis"]
-    assert JAPANESE.search(text) and re.search(r"[a-z]{3,} [a-z]{3,}", text), text
-    assert not re.search(r"[(\s]\?[)\s,.]", text), f"an unfilled fact in: {text}"
-    if code is None:                       # still: which input, which value, which expectation
-        assert re.search(r"for .+ it returned .+; expected .+", text, re.S), text
-    elif code == "crashed":                # the exception's type and the student's own line
-        found = re.search(r"raised (\w+Error): .*\(line (\d+): (.+)\)", text)
-        assert found, text
-        assert found.group(3).strip() == entry_text.splitlines()[int(found.group(2)) - 1].strip()
 
 
 # ----- the catalogue -----
