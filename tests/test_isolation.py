@@ -270,6 +270,28 @@ def test_fork_bomb_does_not_reach_the_submission_beside_it(course):
         assert seen["left"] == []
 
 
+def test_questions_share_an_answerer_only_while_it_stays_as_forked(course):
+    """Questions go to one answering process while it stays exactly as it was forked
+    (that is where grading's speed comes from); one that leaves a thread behind still
+    gets its answer, and the next question goes to a fresh process."""
+    from autograder.load import Loaded, Unit
+    from autograder.run import Sandbox, Student
+    assignment = course.assignment(ASSIGNMENT)
+    code = ("import os, threading, time\n"
+            "def numerical_diff(f, x):\n"
+            "    if x < 0:\n"
+            "        threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"
+            "    return float(os.getpid())\n")
+    loaded = Loaded([Unit(code, "<submission cell 1>", "cell 1")], "pids")
+    with Sandbox(assignment.probes, course.limits) as sandbox:
+        student = Student(sandbox, loaded, course.limits)
+        student.load()
+        pids = [student.ask("diff", f="square", x=x) for x in (1.0, 2.0, 3.0, -1.0, 4.0, 5.0)]
+        student.close()
+    assert pids[0] == pids[1] == pids[2] == pids[3], pids
+    assert pids[4] == pids[5] != pids[3], pids
+
+
 # ----- time budgets -----
 
 BUDGET = """import runpy

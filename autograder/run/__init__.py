@@ -202,7 +202,7 @@ class InProcessStudent:
 
     def ask(self, probe, *, seconds=None, **kwargs):
         import probing
-        from .inside.submission import error_info
+        from .inside.errors import error_info
         kwargs = {k: codec.decode(json.loads(json.dumps(v))) for k, v in encode_kwargs(kwargs).items()}
         try:
             value = getattr(self.probes, probe)(self.namespace, **kwargs)

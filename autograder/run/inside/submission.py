@@ -9,31 +9,36 @@ seccomp filters as the walls).
              │         started is killed, as PID 1 of a PID namespace of its own; the
              │         loader (and any thread the student started) exits.
              │         Holds the loaded namespace, forks:
-             └─ question   one per question a check asks: calls the student's code
-                           through a probe, writes plain data to a pipe, is killed.
+             └─ answerer   calls the student's code through a probe for each question,
+                           writes plain data back; serves the next question only if
+                           the last one ended with a value and left nothing behind.
 
-Every question starts from the same loaded state, so one check cannot disturb the
-next.  A question cannot signal the snapshot (PID 1 of its namespace, and fenced off by
-seccomp) nor reach the trusted side (it holds only its own pipe): whatever it does
-costs only its own answer.  Time: the trusted side bounds each request; the snapshot
-bounds each question's wall time and the whole submission's CPU time.
+Every question starts from the loaded state, or from an answerer that has only
+returned values and is exactly as it was forked (same threads, children, timers,
+signal handlers, builtins, limits); anything else is discarded and the next question
+gets a fresh fork.  A fork costs a few milliseconds, a reused answerer a fraction of
+one: that is most of what grading a submission costs.  An answerer cannot signal the
+snapshot (PID 1 of its namespace, and fenced off by seccomp) nor reach the trusted side
+(it holds only its own socket): whatever it does costs only its own answers.  Time:
+the trusted side bounds each request; the snapshot bounds each question's wall time
+and the whole submission's CPU time.
 """
 import builtins
+import operator
 import os
+import resource
 import select
 import signal
+import socket
 import sys
 import time
 
-if __package__:                     # imported by the trusted side (for error_info)
-    from . import codec, jail, probing, seccomp
-else:                               # running inside the sandbox, as top-level modules
-    import codec
-    import jail
-    import probing
-    import seccomp
+import codec
+import jail
+import probing
+import seccomp
+from errors import error_info, safe_str
 
-SUBMISSION_PREFIX = codec.SUBMISSION_PREFIX
 _exit = os._exit
 _BUILTINS = dict(builtins.__dict__)  # as they were before any student code ran
 
@@ -59,39 +64,6 @@ class CappedWriter:
 
     def isatty(self):
         return False
-
-
-def error_info(exc, sources):
-    """Type, message and the student's own line where the exception came from."""
-    student_frame = None
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.startswith(SUBMISSION_PREFIX):
-            student_frame = tb
-        tb = tb.tb_next
-    info = {"type": _safe_name(exc), "message": _safe_str(exc)}
-    if isinstance(exc, SyntaxError) and exc.filename in sources:
-        info.update(where=exc.filename, line=exc.lineno or 0, text=(exc.text or "").strip())
-    elif student_frame is not None:
-        filename = student_frame.tb_frame.f_code.co_filename
-        lineno = student_frame.tb_lineno
-        lines = sources.get(filename, "").splitlines()
-        text = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
-        info.update(where=filename, line=lineno, text=text)
-    return info
-
-
-def _safe_name(exc):
-    name = type(exc).__name__
-    return name[:100] if isinstance(name, str) else "Exception"
-
-
-def _safe_str(exc):
-    try:
-        text = str(exc)
-    except BaseException:          # a student's __str__ may raise anything
-        text = "(message could not be shown)"
-    return text[:500] if isinstance(text, str) else "(message could not be shown)"
 
 
 def new_namespace():
@@ -160,7 +132,6 @@ def _run_loader(sock, limits, probes, isolated, uid=None):
             _restore_builtins()
             codec.send(sock, reply)
         elif request["op"] == "snapshot":
-            import resource
             used = jail.cpu_seconds_used(resource.getrusage(resource.RUSAGE_SELF))
             budget = float(limits["submission_cpu_seconds"]) - used
             for _ in range(10):               # the cells' processes may hold every process slot
@@ -220,90 +191,244 @@ def _run_snapshot(sock, namespace, sources, limits, probes, cpu_left, isolated):
     import gc
     gc.disable()                              # no student __del__ runs here
     codec.send(sock, {"ok": True})
+    state = _Questions(namespace, sources, limits, probes, cpu_left, isolated, sock)
+    try:
+        while True:
+            try:
+                request = codec.receive(sock)
+            except (EOFError, OSError, codec.ProtocolError):
+                return
+            if state.cpu_left <= 0:
+                codec.send(sock, {"error": {"type": "timeout", "message": "used up its CPU time"}})
+            else:
+                state.answer(request)
+    finally:
+        state.drop()
+
+
+class _Questions:
+    """The snapshot's side of the questions: one answerer at a time, forked on demand.
+
+    An answerer serves question after question for as long as each ends with a value
+    and leaves its process as it found it (see _Untouched).  Any other ending discards
+    it, and the next question goes to a fresh fork.  A question that a *used* answerer
+    fails to answer with a value (it raised, or the process ended) is asked again of a
+    fresh one, whose answer stands: so a question never fails because of what an
+    earlier one left behind.  Running out of time is the exception: not asked twice."""
+
+    def __init__(self, namespace, sources, limits, probes, cpu_left, isolated, sock):
+        self.namespace, self.sources, self.limits, self.probes = namespace, sources, limits, probes
+        self.cpu_left, self.isolated, self.sock = cpu_left, isolated, sock
+        self.answerer = None                  # (pid, socket, cpu budget it was given)
+
+    def answer(self, request):
+        seconds = float(request.get("seconds", self.limits["check_seconds"]))
+        deadline = time.monotonic() + seconds
+        while True:
+            fresh = self.answerer is None
+            if fresh:
+                self._spawn()
+            body, flag, problem = self._ask(request, deadline)
+            if not fresh and (flag == b"e" or (body is None and problem is None)):
+                self.drop()                   # raised or ended where it had answered before
+                continue
+            break
+        if body is not None:
+            codec.send_raw(self.sock, body)   # answer first: the clean-up overlaps the checking
+        if flag == b"k" and not _pending(self.answerer[1]):
+            return
+        status, cpu, budget = self.drop()
+        if body is None:
+            codec.send(self.sock, {"error": problem or _how_it_ended(status, cpu, budget)})
+
+    def _spawn(self):
+        ours, theirs = socket.socketpair()
+        budget = self.cpu_left
+        pid = _fork(_serve_questions, theirs, ours, self.sock, self.namespace, self.sources,
+                    self.limits, self.probes, budget)
+        theirs.close()
+        self.answerer = (pid, ours, budget)
+
+    def _ask(self, request, deadline):
+        """(body, flag, problem): the reply frame's body and the flag after it, or why none came."""
+        _, channel, _ = self.answerer
+        try:
+            codec.send(channel, request)
+        except OSError:
+            return None, None, None           # it has ended
+        body, problem = _read_frame(channel.fileno(), deadline)
+        if body is None:
+            return None, None, problem
+        flag, _ = _read_bytes(channel.fileno(), 1, deadline)
+        return body, flag, None
+
+    def drop(self):
+        """End the answerer and whatever it started: (wait status, CPU seconds it used,
+        CPU seconds it was allowed)."""
+        if self.answerer is None:
+            return 0, 0.0, self.cpu_left
+        pid, channel, budget = self.answerer
+        self.answerer = None
+        channel.close()
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _, status, usage = os.wait4(pid, 0)
+        _clear(pid, self.isolated)
+        cpu = jail.cpu_seconds_used(usage)
+        self.cpu_left -= cpu
+        return status, cpu, budget
+
+
+def _serve_questions(channel, other_end, sock, namespace, sources, limits, probes, cpu_budget):
+    """The answerer: questions in, one reply frame and a flag byte out, until a question
+    leaves it changed (flag b"v": a value, then discarded), raises (b"e"), or it ends.
+    b"k" after a reply: still as it was, ready for the next."""
+    other_end.close()
+    sock.close()                                      # it speaks through its own socket only
+    os.setpgid(0, 0)
+    jail.become_subreaper()                           # what its code starts stays its child
+    seccomp.fence_signals(os.getpid())                # it may signal itself and its own group only
+    jail.limit_cpu(cpu_budget + 1)
+    output = sys.stdout = sys.stderr = CappedWriter(0)      # one writer: sys stays as it is
+    untouched = _Untouched(channel, namespace)
     while True:
         try:
-            request = codec.receive(sock)
+            request = codec.receive(channel)
         except (EOFError, OSError, codec.ProtocolError):
             return
-        if cpu_left <= 0:
-            codec.send(sock, {"error": {"type": "timeout", "message": "used up its CPU time"}})
-        else:
-            cpu_left -= _answer(request, sock, namespace, sources, limits, probes, cpu_left, isolated)
+        seconds = float(request.get("seconds", limits["check_seconds"]))
+        jail.warn_cpu(min(cpu_budget, seconds + 1))
+        output.left = int(limits["output_kb"]) * 1024
+        reply = _reply(request, namespace, sources, probes)
+        output.left = 0
+        body = _frame_body(reply)
+        flag = (b"k" if untouched.still() else b"v") if "value" in reply else b"e"
+        channel.sendall(codec.frame(body) + flag)
+        if flag != b"k":
+            return
 
 
-def _answer(request, sock, namespace, sources, limits, probes, cpu_left, isolated):
-    """Fork a question process for one request, send its reply (its own frame, relayed
-    unread, or how it failed), clean up after it; return the CPU seconds it used."""
-    read_end, write_end = os.pipe()
-    pid = _fork(_question, read_end, write_end, sock, request, namespace, sources, limits, probes, cpu_left)
-    os.close(write_end)
-    seconds = float(request.get("seconds", limits["check_seconds"]))
-    body, problem = _read_frame(read_end, time.monotonic() + seconds)
-    os.close(read_end)
-    if body is not None:
-        codec.send_raw(sock, body)            # answer first: the clean-up overlaps the checking
-    if body is not None or problem is not None:
-        os.kill(pid, signal.SIGKILL)
-    _, status, usage = os.wait4(pid, 0)
-    _clear(pid, isolated)
-    cpu = jail.cpu_seconds_used(usage)
-    if body is None:
-        codec.send(sock, {"error": problem or _how_it_ended(status, cpu, cpu_left)})
-    return cpu
-
-
-def _question(read_end, write_end, sock, request, namespace, sources, limits, probes, cpu_left):
-    os.close(read_end)
-    sock.close()                                      # the question speaks through its pipe only
-    os.setpgid(0, 0)
-    seccomp.fence_signals(os.getpid())                # it may signal itself and its own group only
-    jail.limit_cpu(min(cpu_left, float(request.get("seconds", limits["check_seconds"])) + 1))
-    sys.stdout = sys.stderr = CappedWriter(int(limits["output_kb"]) * 1024)
+def _reply(request, namespace, sources, probes):
     try:
         probe = getattr(probes, request["probe"])
         kwargs = {k: codec.decode(v) for k, v in request["kwargs"].items()}
-        reply = {"value": codec.encode(probe(namespace, **kwargs))}
+        return {"value": codec.encode(probe(namespace, **kwargs))}
     except probing.Missing as missing:
-        reply = {"error": {"type": "missing", "message": str(missing)}}
+        return {"error": {"type": "missing", "message": str(missing)}}
     except BaseException as exc:
-        reply = {"error": error_info(exc, sources)}
+        return {"error": error_info(exc, sources)}
+
+
+def _frame_body(reply):
     try:
         body = codec.dumps(reply)
     except BaseException as exc:
-        body = codec.dumps({"error": {"type": "unsendable", "message": _safe_str(exc)}})
+        body = codec.dumps({"error": {"type": "unsendable", "message": safe_str(exc)}})
     if len(body) > codec.MAX_FRAME:
         body = codec.dumps({"error": {"type": "too_large", "message": f"{len(body)} bytes"}})
-    frame = memoryview(codec.frame(body))
-    while frame:
-        frame = frame[os.write(write_end, frame):]
+    return body
+
+
+class _Untouched:
+    """What a question could leave behind that would change a later question's answer.
+
+    Taken when the answerer starts; ``still()`` after each question that returned a
+    value.  Compared: other threads, child processes (the answerer is their subreaper,
+    so orphans count), timers, signal handlers and mask, tracing, the recursion limit,
+    resource limits other than CPU, the working folder, the answer socket, which module
+    each name in sys.modules is, every name the submission defined (and the attributes
+    of its classes), and every name in the modules the probes and the usual student code
+    rely on to compute values (builtins, numpy, math...; what the answerer itself relies
+    on, like os, fails loudly when patched, and a question that fails on a used answerer
+    is asked again of a fresh one).  Objects are compared by identity, never with their
+    own ``==``; what changes inside an object (a list a function appends to) is state
+    the submission keeps on purpose, as it would for any caller."""
+
+    WATCHED = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random",
+               "probing", "codec", "errors", "probes")
+
+    def __init__(self, channel, namespace):
+        self.channel = channel
+        self.modules = (list(sys.modules), list(sys.modules.values()))
+        tables = [vars(module) for module in map(sys.modules.get, self.WATCHED) if module is not None]
+        tables.append(namespace)
+        tables += [vars(value) for value in list(namespace.values()) if isinstance(value, type)]
+        self.tables = [(table, list(table), list(table.values())) for table in tables]
+        self.process = self._process()
+
+    def _process(self):
+        try:
+            children = os.waitpid(-1, os.WNOHANG)[0] or "running"
+        except ChildProcessError:
+            children = None
+        try:
+            folder = os.getcwd()
+        except OSError:
+            folder = None
+        answers = os.fstat(self.channel.fileno())
+        return (len(sys._current_frames()), children, list(map(signal.getitimer, _TIMERS)),
+                list(map(signal.getsignal, _SIGNALS)), signal.pthread_sigmask(signal.SIG_BLOCK, []),
+                sys.gettrace(), sys.getprofile(), sys.getrecursionlimit(),
+                list(map(resource.getrlimit, _RLIMITS)), folder, (answers.st_dev, answers.st_ino))
+
+    def still(self):
+        try:
+            if self._process() != self.process:
+                return False
+        except Exception:                       # a limit, a folder or the socket is gone
+            return False
+        names, modules = self.modules
+        if not all(map(_is, map(sys.modules.get, names), modules)):
+            return False
+        return all(len(table) == len(names) and all(map(_is, map(table.get, names), values))
+                   for table, names, values in self.tables)
+
+
+_is = operator.is_
+_TIMERS = (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)
+_SIGNALS = sorted(sig for sig in signal.valid_signals() if sig not in (signal.SIGKILL, signal.SIGSTOP))
+_RLIMITS = [resource.RLIMIT_AS, resource.RLIMIT_NPROC, resource.RLIMIT_FSIZE, resource.RLIMIT_NOFILE]
+
+
+def _pending(channel):
+    """Bytes after the flag: a reply nobody asked for (desynchronised): not to be reused."""
+    return bool(select.select([channel], [], [], 0)[0])
 
 
 def _read_frame(fd, deadline):
     """(body, None) for one complete frame; (None, error) when too slow or too large;
     (None, None) when the writer ended first."""
+    header, problem = _read_bytes(fd, 4, deadline)
+    if header is None:
+        return None, problem
+    size = int.from_bytes(header, "big")
+    if size > codec.MAX_FRAME:
+        return None, {"type": "too_large", "message": f"{size} bytes"}
+    return _read_bytes(fd, size, deadline)
+
+
+def _read_bytes(fd, size, deadline):
+    """(exactly ``size`` bytes, None); (None, timeout error); (None, None) at the end."""
     data = bytearray()
-    need = 4
-    while len(data) < need:
+    while len(data) < size:
         left = deadline - time.monotonic()
         if left <= 0:
             return None, {"type": "timeout", "message": ""}
         if not select.select([fd], [], [], left)[0]:
             continue
-        chunk = os.read(fd, min(need - len(data), 1 << 20))
+        chunk = os.read(fd, min(size - len(data), 1 << 20))
         if not chunk:
             return None, None
         data += chunk
-        if need == 4 and len(data) == 4:
-            need += int.from_bytes(data, "big")
-            if need - 4 > codec.MAX_FRAME:
-                return None, {"type": "too_large", "message": f"{need - 4} bytes"}
-    return bytes(data[4:]), None
+    return bytes(data), None
 
 
-def _how_it_ended(status, cpu, cpu_left):
+def _how_it_ended(status, cpu, cpu_budget):
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= cpu_left):
+        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= cpu_budget):
             return {"type": "timeout", "message": "used up its CPU time"}
         return {"type": "process_ended", "message": f"killed by signal {signal.Signals(sig).name}"}
     return {"type": "process_ended", "message": f"ended the process (exit status {os.WEXITSTATUS(status)})"}

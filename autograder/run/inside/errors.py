@@ -1,0 +1,42 @@
+"""An exception as plain data: its type, message and the student's own line.
+
+Used inside the sandbox (a cell or a question raised) and by the notebook's in-kernel
+checks, on every system (so nothing here needs a Unix-only module).
+"""
+try:
+    from .codec import SUBMISSION_PREFIX      # imported by the trusted side
+except ImportError:
+    from codec import SUBMISSION_PREFIX       # inside the sandbox, as a top-level module
+
+
+def error_info(exc, sources):
+    """Type, message and the student's own line where the exception came from."""
+    student_frame = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith(SUBMISSION_PREFIX):
+            student_frame = tb
+        tb = tb.tb_next
+    info = {"type": _name(exc), "message": safe_str(exc)}
+    if isinstance(exc, SyntaxError) and exc.filename in sources:
+        info.update(where=exc.filename, line=exc.lineno or 0, text=(exc.text or "").strip())
+    elif student_frame is not None:
+        filename = student_frame.tb_frame.f_code.co_filename
+        lineno = student_frame.tb_lineno
+        lines = sources.get(filename, "").splitlines()
+        text = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+        info.update(where=filename, line=lineno, text=text)
+    return info
+
+
+def _name(exc):
+    name = type(exc).__name__
+    return name[:100] if isinstance(name, str) else "Exception"
+
+
+def safe_str(exc):
+    try:
+        text = str(exc)
+    except BaseException:          # a student's __str__ may raise anything
+        text = "(message could not be shown)"
+    return text[:500] if isinstance(text, str) else "(message could not be shown)"
