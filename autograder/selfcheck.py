@@ -4,6 +4,8 @@ Runs the public checks only, with the same messages as the grading command.  Whe
 grading sandbox cannot start (Windows has no fork), the notebook's code runs in this
 process instead: it is the student's own machine, so nothing needs protecting.
 """
+import contextlib
+import io
 import os
 import sys
 import time
@@ -68,7 +70,8 @@ def _in_process(course, assignment, submission, lang, started):
     if loaded is not None:
         for unit in loaded.units:
             try:
-                exec(compile(unit.code, unit.filename, "exec"), namespace)
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                    exec(compile(unit.code, unit.filename, "exec"), namespace)    # what cells print is not shown
             except BaseException as error:          # a failing cell is skipped, as when grading
                 problems.append((unit.label, {"type": type(error).__name__, "message": str(error)[:300]}))
         student = InProcessStudent(namespace, assignment.probes)

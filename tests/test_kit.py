@@ -114,6 +114,34 @@ def test_kit_self_check_runs_on_its_own_engine(kit):
     assert where.stdout.strip().startswith(str(kit))
 
 
+WITHOUT_UNIX = """import os, runpy, sys
+del os.fork                                     # as on Windows: no fork, no Unix-only modules
+for name in ("resource", "fcntl", "termios", "pwd", "grp"):
+    sys.modules[name] = None
+sys.argv = ["autograder"] + sys.argv[1:]
+runpy.run_module("autograder", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_kit_self_check_without_fork_or_unix_modules(kit):
+    """As on Windows: the notebook runs in the checking process, and a stub or a wrong
+    answer still gets its message (the engine needs no Unix-only module for that)."""
+    (kit / "without_unix.py").write_text(WITHOUT_UNIX, encoding="utf-8")
+    solved = json.loads((ROOT / "solutions" / "ch04_gradient" / "ch04_gradient.ipynb").read_text(encoding="utf-8"))
+    for cell in solved["cells"]:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        cell["source"] = source.replace("(f(x + h) - f(x - h)) / (2 * h)", "(f(x + h) - f(x)) / h")
+    (kit / "forward.ipynb").write_text(json.dumps(solved), encoding="utf-8")
+    for notebook, expected in (("ch04_gradient/ch04_gradient.ipynb", "NotImplementedError"),
+                               ("forward.ipynb", "forward difference")):
+        done = subprocess.run([sys.executable, "without_unix.py", "check", notebook, "--assignment", "ch04_gradient"],
+                              cwd=kit, capture_output=True, text=True, timeout=300,
+                              env={"PATH": "/usr/bin:/bin", "HOME": str(kit)})
+        assert done.returncode == 0, done.stderr
+        assert "[FAIL] numerical_diff" in done.stdout and expected in done.stdout, done.stdout
+        assert done.stdout.startswith(f"{notebook.split('/')[-1][:-6]}:"), "what the cells print is not shown"
+
+
 def test_public_checks_only_cuts_hidden_tests():
     source = ('import pytest\n\n@pytest.mark.public\ndef test_a(student):\n    pass\n\n\n'
               '@pytest.mark.slow\ndef test_b(student):\n    secret = 1\n\n\ndef helper():\n    pass\n')
