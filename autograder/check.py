@@ -25,6 +25,12 @@ from .run import StudentError
 
 INI = Path(__file__).with_name("graders.ini")
 NO_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
+# pytest's own plugins that graders do not use: each costs hook calls on every check
+# of every submission.  Kept: fixtures, marks, python, skipping, assertion, capture (-s).
+UNUSED_PLUGINS = ("cacheprovider", "terminal", "logging", "faulthandler", "stepwise", "warnings",
+                  "debugging", "unittest", "legacypath", "tmpdir", "monkeypatch", "recwarn", "pastebin",
+                  "junitxml", "doctest", "setuponly", "setupplan", "unraisableexception",
+                  "threadexception", "subtests")
 
 
 class GraderBug(Exception):
@@ -206,8 +212,7 @@ def run_checks(assignment_dir, points, jobs, on_result, *, public_only=False, fu
     GraderBug when the graders cannot run (a collection error, points out of sync)."""
     plugin = GradingPlugin(assignment_dir, points, jobs, on_result, public_only, functions)
     args = [str(assignment_dir), "-c", str(INI), "--rootdir", str(Path(assignment_dir).parent),
-            "-s", "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:logging",
-            "-p", "no:faulthandler", "-p", "no:stepwise", "-p", "no:warnings"]
+            "-s"] + [f"-pno:{name}" for name in UNUSED_PLUGINS]
     autoload = os.environ.get(NO_AUTOLOAD)
     os.environ[NO_AUTOLOAD] = "1"          # only our plugin: third-party ones could reorder or slow checks
     try:
