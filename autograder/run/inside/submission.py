@@ -40,6 +40,7 @@ import seccomp
 from errors import error_info, safe_str
 
 _exit = os._exit
+VERDICT_SECONDS = 1.0                # an answerer that takes longer to look at itself is not reused
 _BUILTINS = dict(builtins.__dict__)  # as they were before any student code ran
 
 
@@ -228,18 +229,25 @@ class _Questions:
             fresh = self.answerer is None
             if fresh:
                 self._spawn()
-            body, flag, problem = self._ask(request, deadline)
-            if not fresh and (flag == b"e" or (body is None and problem is None)):
+            body, kind, problem = self._ask(request, deadline)
+            if not fresh and (kind == b"e" or (body is None and problem is None)):
                 self.drop()                   # raised or ended where it had answered before
                 continue
             break
         if body is not None:
-            codec.send_raw(self.sock, body)   # answer first: the clean-up overlaps the checking
-        if flag == b"k" and not _pending(self.answerer[1]):
+            codec.send_raw(self.sock, body)   # answer first: the rest overlaps the checking
+        if kind == b"v" and self._still_as_forked():
             return
         status, cpu, budget = self.drop()
         if body is None:
             codec.send(self.sock, {"error": problem or _how_it_ended(status, cpu, budget)})
+
+    def _still_as_forked(self):
+        """The answerer's verdict on itself after a value (b"k": unchanged), sent once the
+        answer is on its way; nothing else may follow it."""
+        channel = self.answerer[1]
+        verdict, _ = _read_bytes(channel.fileno(), 1, time.monotonic() + VERDICT_SECONDS)
+        return verdict == b"k" and not _pending(channel)
 
     def _spawn(self):
         ours, theirs = socket.socketpair()
@@ -250,7 +258,8 @@ class _Questions:
         self.answerer = (pid, ours, budget)
 
     def _ask(self, request, deadline):
-        """(body, flag, problem): the reply frame's body and the flag after it, or why none came."""
+        """(body, kind, problem): the reply frame's body and the byte after it (b"v" a value,
+        b"e" an error), or why none came."""
         _, channel, _ = self.answerer
         try:
             codec.send(channel, request)
@@ -282,9 +291,9 @@ class _Questions:
 
 
 def _serve_questions(channel, other_end, sock, namespace, sources, limits, probes, cpu_budget):
-    """The answerer: questions in, one reply frame and a flag byte out, until a question
-    leaves it changed (flag b"v": a value, then discarded), raises (b"e"), or it ends.
-    b"k" after a reply: still as it was, ready for the next."""
+    """The answerer: a question in; out, the reply frame and b"v" (a value) or b"e" (an
+    error, and the answerer is done); after a value, once it is on its way, b"k" (still
+    as forked: ready for the next question) or b"x" (changed: done)."""
     other_end.close()
     sock.close()                                      # it speaks through its own socket only
     os.setpgid(0, 0)
@@ -303,10 +312,13 @@ def _serve_questions(channel, other_end, sock, namespace, sources, limits, probe
         output.left = int(limits["output_kb"]) * 1024
         reply = _reply(request, namespace, sources, probes)
         output.left = 0
-        body = _frame_body(reply)
-        flag = (b"k" if untouched.still() else b"v") if "value" in reply else b"e"
-        channel.sendall(codec.frame(body) + flag)
-        if flag != b"k":
+        value = "value" in reply
+        channel.sendall(codec.frame(_frame_body(reply)) + (b"v" if value else b"e"))
+        if not value:
+            return
+        still = untouched.still()
+        channel.sendall(b"k" if still else b"x")
+        if not still:
             return
 
 
