@@ -61,11 +61,26 @@ class Outcome:
 
 
 def check_id(item):
+    """(function, check id) of a collected check, read from its markers once."""
+    known = item.stash.get(_CHECK_ID, None)
+    if known is not None:
+        return known
     marker = item.get_closest_marker("grades")
     if marker is None or not marker.args:
         raise GraderBug(f"{item.nodeid} has no @pytest.mark.grades('<function>') marker")
     name = item.name[len("test_"):] if item.name.startswith("test_") else item.name
-    return marker.args[0], f"{marker.args[0]}::{name}"
+    item.stash[_CHECK_ID] = known = (marker.args[0], f"{marker.args[0]}::{name}")
+    return known
+
+
+def is_public(item):
+    public = item.stash.get(_PUBLIC, None)
+    if public is None:
+        item.stash[_PUBLIC] = public = item.get_closest_marker("public") is not None
+    return public
+
+
+_CHECK_ID, _PUBLIC = pytest.StashKey(), pytest.StashKey()
 
 
 def seed_for(digest, check):
@@ -130,7 +145,7 @@ class GradingPlugin:
         order = {cid: index for index, cid in enumerate(self.points)}    # course_config's order
         items.sort(key=lambda item: order.get(check_id(item)[1], len(order)))
         keep = [item for item in items
-                if (not self.public_only or item.get_closest_marker("public"))
+                if (not self.public_only or is_public(item))
                 and (self.functions is None or check_id(item)[0] in self.functions)]
         items[:] = keep
 
@@ -176,7 +191,7 @@ class GradingPlugin:
         outcome = Outcome(checks=[], problems=self.current_student.problems())
         for item in items:
             function, cid = check_id(item)
-            public = item.get_closest_marker("public") is not None
+            public = is_public(item)
             max_score = float(self.points[cid])
             error = self.verdicts.get(item.nodeid)
             if error is None:
