@@ -2,12 +2,16 @@
 
     .venv/bin/python bench/bench_grading.py                 # 40 vs nbgrader, then 100/1,000/10,000
     .venv/bin/python bench/bench_grading.py --sizes 100,1000 --compare 20
+    .venv/bin/python bench/bench_grading.py --compare 0 --sizes '' --warm 100   # one warm worker only
 
 Part 1 builds ``--compare`` ch04_gradient notebooks (correct, partly wrong, stubs, a few
 hostile), grades them with ``nbgrader autograde`` and with ``python -m autograder grade
 --jobs 2 --isolation full``, checks that both give the same scores on the honest ones,
 and prints seconds per submission and the ratio.  Part 2 grades N notebooks with the
 command alone and prints throughput and the peak memory of the whole process tree.
+Part 3 (``--warm``) times one warm worker, submission after submission, and splits the
+time into loading (the submission's cells, its own computation included), answering
+questions, and checking plus writing results.
 A benchmark, not a test: it prints figures measured in one run on this machine.
 """
 import argparse
@@ -207,15 +211,95 @@ def scale(sizes, work):
         shutil.rmtree(work / f"out{n}")
 
 
+def warm_worker(n, work):
+    """One worker, as a grading command runs it: per-submission milliseconds after the first."""
+    sys.path.insert(0, str(ROOT))
+    import autograder.run as run
+    from autograder.course import load_course
+    from autograder.grade import grade_stream
+    from autograder.run.inside import stubs
+    from autograder.submissions import Submission
+    course = load_course(ROOT / "course_config.py")
+    assignment = course.assignment("ch04_gradient")
+    notebook = json.dumps(variant("correct"), ensure_ascii=False)
+    script = (ROOT / "tests" / "redteam" / "honest" / "correct.py").read_text(encoding="utf-8")
+    spent = {"load": 0.0, "ask": 0.0}
+
+    def timed(name, method):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - started
+        return wrapper
+
+    print(f"\n== one warm worker, full isolation: milliseconds per submission (mean of {n - 1}, after the first) ==")
+    print(f"{'':34} {'total':>7} {'loading':>8} {'questions':>10} {'checks+results':>15} {'own code':>9}")
+    load, ask = run.Student.load, run.Student.ask
+    run.Student.load, run.Student.ask = timed("load", load), timed("ask", ask)
+    try:
+        for label, suffix, text in (("notebook (solution, 24 cells)", ".ipynb", notebook),
+                                    ("script (the four functions)", ".py", script)):
+            folder = work / f"warm{suffix}"
+            folder.mkdir()
+            for i in range(n):
+                (folder / f"s{i:04d}{suffix}").write_text(text, encoding="utf-8")
+            stamps = []
+
+            def done(result):
+                stamps.append(time.perf_counter())
+                if len(stamps) == 1:
+                    spent.update(load=0.0, ask=0.0)
+            subs = [Submission(p.stem, p) for p in sorted(folder.iterdir())]
+            grade_stream(course, assignment, subs, out_dir=work / f"warm-out{suffix}", isolation="full",
+                         lang=course.lang, on_done=done)
+            per = lambda seconds: seconds / (n - 1) * 1000
+            total = per(stamps[-1] - stamps[0])
+            own = per(own_code_seconds(folder / f"s0000{suffix}", stubs) * (n - 1))
+            print(f"{label:34} {total:7.1f} {per(spent['load']):8.1f} {per(spent['ask']):10.1f} "
+                  f"{total - per(spent['load']) - per(spent['ask']):15.1f} {own:9.1f}")
+    finally:
+        run.Student.load, run.Student.ask = load, ask
+    print("loading: a fresh process tree, the cells, the snapshot; own code: the same cells run in one "
+          "plain process (what any grader must spend)")
+
+
+def own_code_seconds(path, stubs):
+    """Seconds the submission's own cells take in a plain process (best of 5)."""
+    import contextlib
+    import io
+    from autograder.load import load
+    stubs.install()
+    units = load(path).units
+    best = float("inf")
+    sys.modules["autograder.notebook"] = None      # as in the sandbox: the notebook's check cells find no engine
+    for _ in range(5):
+        namespace = {"__name__": "__main__"}
+        started = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            for unit in units:
+                try:
+                    exec(compile(unit.code, unit.filename, "exec"), namespace)
+                except Exception:
+                    pass
+        best = min(best, time.perf_counter() - started)
+    del sys.modules["autograder.notebook"]
+    return best
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compare", type=int, default=40, help="notebooks graded by both (0 to skip)")
     parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--warm", type=int, default=100, help="submissions for the warm-worker timing (0 to skip)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         work = Path(temporary)
         agree = compare_with_nbgrader(args.compare, work) if args.compare else True
         scale([int(n) for n in args.sizes.split(",") if n], work)
+        if args.warm > 1:
+            warm_worker(args.warm, work)
     return 0 if agree else 1
 
 
