@@ -50,12 +50,13 @@ class Job:
 
 
 def grade_stream(course, assignment, submissions, *, out_dir, isolation, lang, slot=0,
-                 on_done=lambda result: None, public_only=False):
+                 on_done=lambda result: None, public_only=False, sandbox=None):
     """Grade ``submissions`` (an iterable, consumed lazily) in one worker.
 
     ``on_done`` receives each result dict (or {"student":..., "bugs": [...]} when a
-    grader broke); results are written to ``out_dir`` unless it is None."""
-    sandbox = Sandbox(assignment.probes, course.limits, mode=isolation, slot=slot)
+    grader broke); results are written to ``out_dir`` unless it is None.  ``sandbox``:
+    one already started (and now ours to close), else one is started here."""
+    sandbox = sandbox or Sandbox(assignment.probes, course.limits, mode=isolation, slot=slot)
     try:
         jobs = (Job(submission, sandbox, course.limits) for submission in submissions)
 

@@ -38,9 +38,11 @@ def check_command(course, args):
     results = []
     started = time.monotonic()
     if hasattr(os, "fork"):
+        from .run import Sandbox
+        sandbox = Sandbox(assignment.probes, course.limits)     # starts while numpy and pytest load
         from .grade import grade_stream
         grade_stream(course, assignment, [submission], out_dir=None, isolation="auto", lang=lang,
-                     on_done=results.append, public_only=True)
+                     on_done=results.append, public_only=True, sandbox=sandbox)
     else:
         results.append(_in_process(course, assignment, submission, lang, started))
     if not results or "bugs" in results[0]:

@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from .inside import codec
+from .inside import wire        # frames only: starting a sandbox needs no numpy
 
 INSIDE = Path(__file__).parent / "inside"
 SANDBOX_UIDS = range(61000, 61064)  # student code runs as one of these when the grader is root
@@ -149,10 +149,10 @@ class Sandbox:
             return
         self.control.settimeout(START_SECONDS)
         try:
-            ready = codec.receive(self.control)
+            ready = wire.receive(self.control)
             if not ready.get("ready"):
                 raise OSError(ready.get("error", "not ready"))
-        except (EOFError, OSError, codec.ProtocolError) as error:
+        except (EOFError, OSError, wire.ProtocolError) as error:
             self.control.close()
             detail = self._stop().strip().splitlines()[-1:] or [""]
             if self._uid_lock is not None:
@@ -162,15 +162,15 @@ class Sandbox:
         self.ready = True
 
     def _command(self, message, fds=()):
-        frame = codec.frame(codec.dumps(message))
+        frame = wire.frame(wire.dumps(message))
         try:
             if fds:
                 socket.send_fds(self.control, [frame], list(fds))
             else:
                 self.control.sendall(frame)
             self.control.settimeout(START_SECONDS)
-            return codec.receive(self.control)
-        except (EOFError, OSError, codec.ProtocolError) as error:
+            return wire.receive(self.control)
+        except (EOFError, OSError, wire.ProtocolError) as error:
             raise WorkerFailed(f"the grading worker stopped answering: {error}") from None
         finally:
             self.control.settimeout(None)
@@ -255,12 +255,12 @@ class Process:
             raise Ended("process already ended")
         try:
             self.sock.settimeout(seconds)
-            codec.send(self.sock, message)
-            return codec.receive_frame(_DeadlineSocket(self.sock, time.monotonic() + seconds))
+            wire.send(self.sock, message)
+            return wire.receive_frame(_DeadlineSocket(self.sock, time.monotonic() + seconds))
         except socket.timeout:
             self.kill()
             raise TimedOut() from None
-        except (EOFError, OSError, codec.ProtocolError) as error:
+        except (EOFError, OSError, wire.ProtocolError) as error:
             self.kill()
             raise Ended(str(error)) from None
 

@@ -1,4 +1,4 @@
-"""Plain data across the sandbox wall: framing and a JSON codec for numbers and arrays.
+"""Plain data across the sandbox wall: a JSON codec for numbers and arrays (frames: wire.py).
 
 Both sides import this file: the trusted grader (as autograder.run.inside.codec) and
 the sandboxed worker (as a top-level module).  Whatever student code returns is turned
@@ -8,13 +8,15 @@ object that is none of these arrives as {"$type": "<its type name>"}, so a lying
 __eq__ or __array__ never runs in the process that decides the score.
 """
 import base64
-import json
-import struct
 
 import numpy
 
+try:                                  # framing needs no numpy: see wire.py
+    from .wire import MAX_FRAME, ProtocolError, decode_message, dumps, frame, receive, receive_frame, send, send_raw
+except ImportError:                   # inside the sandbox, as top-level modules
+    from wire import MAX_FRAME, ProtocolError, decode_message, dumps, frame, receive, receive_frame, send, send_raw
+
 SUBMISSION_PREFIX = "<submission"     # file name of the student's code in tracebacks
-MAX_FRAME = 16 * 1024 * 1024          # a frame larger than this is a protocol error
 MAX_DEPTH = 32                        # nesting deeper than this is a protocol error
 MAX_TEXT = 10_000                     # longer strings, lists and dicts arrive as Unrecognised
 MAX_ITEMS = 10_000                    # (numbers in bulk travel as arrays, not as lists)
@@ -28,10 +30,6 @@ _tobytes = numpy.ndarray.tobytes
 _type = type
 _len = len
 _PLAIN = (bool, int, float, str, _type(None))
-
-
-class ProtocolError(Exception):
-    """The other side sent something that is not a well-formed frame of plain data."""
 
 
 def encode(value, _depth=0):
@@ -94,14 +92,6 @@ def decode(data, _depth=0):
     raise ProtocolError("unknown tag in a message")
 
 
-def decode_message(body):
-    """A frame's body (bytes from the other side) -> the message, or ProtocolError."""
-    try:
-        return _loads(body.decode("utf-8"))
-    except (ValueError, RecursionError) as error:
-        raise ProtocolError(f"not a message: {str(error)[:100]}") from None
-
-
 class Unrecognised:
     """Stands for a value of a type that cannot cross the wall (the student's own class, a function...)."""
 
@@ -110,50 +100,3 @@ class Unrecognised:
 
     def __repr__(self):
         return f"<{self.type_name}>"
-
-
-# ----- framing: 4-byte big-endian length, then UTF-8 JSON -----
-
-_pack = struct.Struct(">I").pack
-_unpack = struct.Struct(">I").unpack
-_dumps = json.dumps
-_loads = json.loads
-
-
-def dumps(message):
-    return _dumps(message, allow_nan=True, separators=(",", ":")).encode("utf-8")
-
-
-def frame(body):
-    return _pack(_len(body)) + body
-
-
-def send(sock, message):
-    send_raw(sock, dumps(message))
-
-
-def send_raw(sock, body):
-    sock.sendall(frame(body))
-
-
-def _read_exactly(sock, n):
-    chunks = []
-    while n:
-        chunk = sock.recv(min(n, 1 << 20))
-        if not chunk:
-            raise EOFError("the other side closed the connection")
-        chunks.append(chunk)
-        n -= _len(chunk)
-    return b"".join(chunks)
-
-
-def receive_frame(sock):
-    """One frame's body, unread (bytes)."""
-    (size,) = _unpack(_read_exactly(sock, 4))
-    if size > MAX_FRAME:
-        raise ProtocolError(f"frame of {size} bytes is larger than {MAX_FRAME}")
-    return _read_exactly(sock, size)
-
-
-def receive(sock):
-    return decode_message(receive_frame(sock))

@@ -1,0 +1,208 @@
+"""What a check talks to: a submission loaded in its sandbox (``Student``), or functions
+living in this process (``InProcessStudent``, for notebook kernels).  See run/__init__.py."""
+import collections
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import forgery
+from .inside import codec
+from .sandbox import Ended, TimedOut
+
+INSIDE = Path(__file__).parent / "inside"
+
+
+class StudentError(Exception):
+    """The student's code gave no answer.  ``code`` is a diagnosis code, ``detail`` plain data."""
+
+    def __init__(self, code, **detail):
+        super().__init__(code, detail)
+        self.code, self.detail = code, detail
+
+
+_ERROR_CODES = {
+    "missing": "missing_function",
+    "NotImplementedError": "not_implemented",
+    "timeout": "timeout",
+    "OutputLimitExceeded": "output_limit",
+    "MemoryError": "memory_limit",
+}
+
+
+def student_error(info):
+    """The StudentError for an error report coming back from the student's process."""
+    if not isinstance(info, dict):
+        return StudentError("crashed", type="protocol", message="answered out of turn")
+    info = {key: str(value)[:500] if key != "line" else value for key, value in info.items()}
+    code = _ERROR_CODES.get(info.get("type"), "crashed")
+    return StudentError(code, **info)
+
+
+def encode_kwargs(kwargs):
+    return {name: codec.encode(value) for name, value in kwargs.items()}
+
+
+def _parse(body):
+    """A reply frame's body -> dict, or None when it is not a message."""
+    try:
+        message = codec.decode_message(body)
+    except codec.ProtocolError:
+        return None
+    return message if isinstance(message, dict) else None
+
+
+FORGED = StudentError("crashed", type="TamperedReply",
+                      message="the answer did not come from the question asked")
+
+
+class Student:
+    """A submission loaded in its sandbox, ready to be asked questions.
+
+    Time is bounded per cell (cell_seconds), per question (check_seconds) and for the
+    whole submission (submission_seconds, loading included): once it is used up, every
+    further question fails at once with a timeout."""
+
+    def __init__(self, sandbox, loaded, limits):
+        self.sandbox, self.loaded, self.limits = sandbox, loaded, limits
+        self.unit_problems = {}          # unit index -> error info (reported once)
+        self.fatal = set()               # units skipped on reload: they ended the process
+        self.process = None
+        self.deadline = time.monotonic() + float(limits["submission_seconds"])
+        self.asked = collections.deque(maxlen=8)   # (probe, kwargs, value): see forged()
+
+    def _seconds(self, limit):
+        left = min(float(limit), self.deadline - time.monotonic())
+        if left <= 0:
+            raise StudentError("timeout", type="timeout", message="the submission used up its time")
+        return left
+
+    # ----- loading -----
+    def load(self):
+        """Run the cells; a cell that ends the process is skipped on the next attempt."""
+        while True:
+            skipped = len(self.fatal)
+            if self._reload():
+                return
+            if len(self.fatal) == skipped:       # nothing left to skip: it dies after loading
+                raise StudentError("crashed", type="process_ended",
+                                   message="the submission kept ending its own process")
+
+    def _reload(self):
+        self.process = self.sandbox.open()
+        for index, unit in enumerate(self.loaded.units):
+            if index in self.fatal:
+                continue
+            seconds = self._seconds(self.limits["cell_seconds"])
+            try:
+                body = self.process.request({"op": "exec", "code": unit.code, "filename": unit.filename}, seconds)
+            except TimedOut:
+                return self._unit_failed(index, {"type": "timeout", "message": f"did not finish in {seconds:g} s"})
+            except Ended:
+                return self._unit_failed(index, {"type": "process_ended", "message": "ended the process"})
+            reply = _parse(body)
+            if reply is None:
+                return self._unit_failed(index, {"type": "protocol", "message": "answered out of turn"})
+            if "error" in reply:
+                self.unit_problems.setdefault(index, student_error(reply["error"]).detail)
+        try:
+            body = self.process.request({"op": "snapshot"}, self._seconds(self.limits["cell_seconds"]))
+        except (TimedOut, Ended):
+            return False
+        if _parse(body) != {"ok": True}:
+            self.process.kill()
+            return False
+        return True
+
+    def _unit_failed(self, index, info):
+        self.process.kill()
+        self.fatal.add(index)
+        self.unit_problems.setdefault(index, info)
+        return False
+
+    def problems(self):
+        """[(label, error info)] for every cell or statement that did not run cleanly."""
+        return [(self.loaded.units[i].label, info) for i, info in sorted(self.unit_problems.items())]
+
+    # ----- questions -----
+    def ask(self, probe, *, seconds=None, **kwargs):
+        seconds = self._seconds(seconds or self.limits["check_seconds"])
+        if self.process is None or not self.process.alive:
+            if not self._reload():
+                raise StudentError("crashed", type="process_ended", message="could not be reloaded")
+            seconds = self._seconds(seconds)
+        plain = encode_kwargs(kwargs)
+        request = {"op": "ask", "probe": probe, "kwargs": plain, "seconds": seconds}
+        try:
+            body = self.process.request(request, seconds + 5.0)
+        except TimedOut:
+            raise StudentError("timeout", type="timeout", message=f"no answer in {seconds:g} s") from None
+        except Ended as ended:
+            raise StudentError("crashed", type="process_ended", message=str(ended)) from None
+        reply = _parse(body)
+        if reply is None or len(reply) != 1 or not ("value" in reply or "error" in reply):
+            raise StudentError("crashed", type="protocol", message="answered with something that is not an answer")
+        if "error" in reply:
+            raise student_error(reply["error"])
+        try:
+            value = codec.decode(reply["value"])
+        except Exception as error:          # decoding is pure data handling: any failure is theirs
+            raise StudentError("crashed", type="protocol", message=str(error)[:200]) from None
+        self.asked.append((probe, plain, value))
+        return value
+
+    def forged(self):
+        """FORGED when a recent answer has a shape its probe could not have given (so a
+        check that broke on it was tricked, not wrong), else None."""
+        probes = import_probes(self.sandbox.probes_file)
+        asked = [(p, {k: codec.decode(v) for k, v in kw.items()}, value) for p, kw, value in self.asked]
+        return FORGED if forgery.forged(probes, asked) else None
+
+    def close(self):
+        if self.process is not None and self.process.alive:
+            self.process.kill()
+
+
+def import_probes(probes_file):
+    """The assignment's probes module, imported in this process (for in-kernel use)."""
+    if str(INSIDE) not in sys.path:
+        sys.path.insert(0, str(INSIDE))
+    name = "_autograder_probes_" + Path(probes_file).parent.name
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, probes_file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return sys.modules[name]
+
+
+class InProcessStudent:
+    """The same questions, asked of functions living in this process (a notebook kernel).
+
+    Not isolated: this is what the notebook's self-check and nbgrader's test cells use,
+    where the student's code already runs in the kernel.  Values still make the round
+    trip through the codec, so the checks see exactly what they see from a sandbox.
+    """
+
+    def __init__(self, namespace, probes_file):
+        self.namespace = namespace
+        self.probes = import_probes(probes_file)
+
+    def problems(self):
+        return []
+
+    def ask(self, probe, *, seconds=None, **kwargs):
+        import probing
+        from .inside.errors import error_info
+        kwargs = {k: codec.decode(json.loads(json.dumps(v))) for k, v in encode_kwargs(kwargs).items()}
+        try:
+            value = getattr(self.probes, probe)(self.namespace, **kwargs)
+        except probing.Missing as missing:
+            raise StudentError("missing_function", type="missing", message=str(missing)) from None
+        except Exception as exc:
+            raise student_error(error_info(exc, {})) from None
+        return codec.decode(json.loads(codec.dumps(codec.encode(value))))
+
+    def close(self):
+        pass
