@@ -26,11 +26,13 @@ from .run import StudentError
 INI = Path(__file__).with_name("graders.ini")
 NO_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 # pytest's own plugins that graders do not use: each costs hook calls on every check
-# of every submission.  Kept: fixtures, marks, python, skipping, assertion, capture (-s).
+# of every submission (capture too: nothing a grader prints is kept).  Kept: fixtures,
+# marks, python, skipping, assertion.  A grader that needs one (tmp_path, monkeypatch)
+# fails with "fixture not found": take it off this list then.
 UNUSED_PLUGINS = ("cacheprovider", "terminal", "logging", "faulthandler", "stepwise", "warnings",
                   "debugging", "unittest", "legacypath", "tmpdir", "monkeypatch", "recwarn", "pastebin",
                   "junitxml", "doctest", "setuponly", "setupplan", "unraisableexception",
-                  "threadexception", "subtests")
+                  "threadexception", "subtests", "capture")
 
 
 class GraderBug(Exception):
@@ -231,8 +233,8 @@ def run_checks(assignment_dir, points, jobs, on_result, *, public_only=False, fu
     """Collect the graders in ``assignment_dir`` once and grade every job.  Raises
     GraderBug when the graders cannot run (a collection error, points out of sync)."""
     plugin = GradingPlugin(assignment_dir, points, jobs, on_result, public_only, functions)
-    args = [str(assignment_dir), "-c", str(INI), "--rootdir", str(Path(assignment_dir).parent),
-            "-s"] + [f"-pno:{name}" for name in UNUSED_PLUGINS]
+    args = [str(assignment_dir), "-c", str(INI), "--rootdir", str(Path(assignment_dir).parent)]
+    args += [f"-pno:{name}" for name in UNUSED_PLUGINS]
     autoload = os.environ.get(NO_AUTOLOAD)
     os.environ[NO_AUTOLOAD] = "1"          # only our plugin: third-party ones could reorder or slow checks
     try:
