@@ -1,10 +1,46 @@
 """What every assignment's catalogue test asserts of one graded entry: the labelled
 function loses points with exactly the labelled diagnoses, every other function keeps
-full marks, and each failing message explains itself in both languages."""
+full marks, and each failing message explains itself in both languages.  And how an
+assignment's catalogue, solution, release and examples are graded: as one batch."""
 import json
 import re
+import shutil
+
+from conftest import run_cli
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def grade_batch(base, assignment, catalogue, examples, solution, release):
+    """Catalogue, solution, release and examples graded as ONE batch by the real command,
+    both languages; the output folder (the notebooks' student ids: solution, release)."""
+    shutil.copy(solution, base / "solution.ipynb")
+    shutil.copy(release, base / "release.ipynb")
+    out = base / "out"
+    done = run_cli("grade", catalogue, examples, base / "solution.ipynb", base / "release.ipynb",
+                   "--assignment", assignment, "--out", out, "--jobs", "2", "--lang", "ja+en")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+def assert_catalogue_covers(labels, required, functions):
+    """``labels``: {entry name: its expectation}.  At least 8 right and 20 wrong entries;
+    every required diagnosis, an unexplained wrong value, a stub and a crash among them;
+    each wrong entry breaks exactly one function, and every function is broken by one."""
+    right = [name for name, wanted in labels.items() if not wanted]
+    wrong = [wanted for wanted in labels.values() if wanted]
+    assert len(right) >= 8 and len(wrong) >= 20, (len(right), len(wrong))
+    covered = {code for wanted in wrong for codes in wanted.values() for code in codes}
+    assert required <= covered, f"no catalogue entry diagnosed as {sorted(required - covered)}"
+    assert None in covered and "not_implemented" in covered and "crashed" in covered
+    assert all(len(wanted) == 1 for wanted in wrong)          # each breaks one function
+    assert {f for wanted in wrong for f in wanted} == set(functions)
+
+
+def assert_entry(out, entry, wanted, functions):
+    """One catalogue entry, graded in ``out``, is graded as its label ``wanted`` says."""
+    assert set(wanted) <= set(functions), f"unknown function in the label: {set(wanted) - set(functions)}"
+    assert_graded(result_of(out, entry.stem), wanted, functions, entry.read_text(encoding="utf-8"))
 
 
 def result_of(out, student):
