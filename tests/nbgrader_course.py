@@ -112,3 +112,20 @@ def with_solution(notebook, grade_id, body):
     region = lambda lines: _region(lines, lambda s: s == "### BEGIN SOLUTION", lambda s: s == "### END SOLUTION")
     cell["source"] = _splice(source(cell), region, body)
     return notebook
+
+
+def assert_release_in_sync(folder, assignment):
+    """assignments/<id>/<id>.ipynb is exactly what ``nbgrader generate_assignment`` makes
+    of solutions/ now (cell by cell: type, source and nbgrader metadata)."""
+    release = ROOT / "assignments" / assignment / f"{assignment}.ipynb"
+    regenerate = f"run `nbgrader generate_assignment {assignment} --force` from the repository root"
+    course = make_course(folder)
+    nbgrader(course, "generate_assignment", assignment)
+    view = lambda nb: [(c["cell_type"], source(c), nbgrader_meta(c)) for c in nb["cells"]]
+    fresh = view(read(course / "assignments" / assignment / release.name))
+    committed = view(read(release))
+    assert len(committed) == len(fresh), \
+        f"{release.relative_to(ROOT)} has a different number of cells than solutions/ makes: {regenerate}"
+    for number, (old, new) in enumerate(zip(committed, fresh), 1):
+        assert old == new, f"cell {number} of {release.relative_to(ROOT)} is out of sync with solutions/: {regenerate}"
+

@@ -21,7 +21,7 @@ import pytest
 
 import mutation
 from conftest import ROOT, run_cli
-from nbgrader_course import make_course, nbgrader, nbgrader_meta, read, source, write
+from nbgrader_course import assert_release_in_sync, make_course, nbgrader, nbgrader_meta, read, source, write
 from test_catalogue import expectation
 
 from autograder.course import load_course
@@ -102,13 +102,7 @@ def test_release_has_stubs_and_empty_answer_cells():
 
 @pytest.mark.nbgrader
 def test_release_is_in_sync_with_the_solution(tmp_path):
-    course = make_course(tmp_path)
-    nbgrader(course, "generate_assignment", ASSIGNMENT)
-    view = lambda nb: [(c["cell_type"], source(c), nbgrader_meta(c)) for c in nb["cells"]]
-    fresh, committed = view(read(course / "assignments" / ASSIGNMENT / RELEASE.name)), view(read(RELEASE))
-    assert len(fresh) == len(committed), f"{RELEASE.relative_to(ROOT)} is out of sync: {REGENERATE}"
-    for number, (old, new) in enumerate(zip(committed, fresh), 1):
-        assert old == new, f"cell {number} of {RELEASE.relative_to(ROOT)} is out of sync: {REGENERATE}"
+    assert_release_in_sync(tmp_path, ASSIGNMENT)
 
 
 # ----- the grading command on the notebooks -----

@@ -17,7 +17,7 @@ import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
 from conftest import ROOT
-from nbgrader_course import make_course, nbgrader, nbgrader_meta, read, source
+from nbgrader_course import assert_release_in_sync, make_course, nbgrader, nbgrader_meta, read, source
 from catalogue_checks import assert_catalogue_covers, assert_entry, assert_graded, grade_batch, result_of, verdicts
 from test_catalogue import expectation
 
@@ -42,7 +42,6 @@ EXAMPLE_VERDICTS = {
     "s003_sato": {function: {"not_implemented"} for function in FUNCTIONS},
     "s004_ito": {"sum_squared_error": {"missing_half"}, "cross_entropy_error": {"labels_unsupported"}},
 }
-REGENERATE = f"run `nbgrader generate_assignment {ASSIGNMENT} --force` from the repository root"
 
 
 @pytest.fixture(scope="module")
@@ -111,13 +110,7 @@ def test_example_class_is_graded_as_described(student, graded, functions):
 
 
 def test_release_is_in_sync_with_the_solution(tmp_path):
-    course = make_course(tmp_path)
-    nbgrader(course, "generate_assignment", ASSIGNMENT)
-    view = lambda nb: [(c["cell_type"], source(c), nbgrader_meta(c)) for c in nb["cells"]]
-    fresh, committed = view(read(course / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")), view(read(RELEASE))
-    assert len(committed) == len(fresh), f"{RELEASE.relative_to(ROOT)} is out of sync: {REGENERATE}"
-    for number, (old, new) in enumerate(zip(committed, fresh), 1):
-        assert old == new, f"cell {number} of {RELEASE.relative_to(ROOT)} is out of sync: {REGENERATE}"
+    assert_release_in_sync(tmp_path, ASSIGNMENT)
 
 
 # ----- the notebook follows the course's conventions -----

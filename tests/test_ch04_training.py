@@ -22,7 +22,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 
 import mutation
 from conftest import ROOT, run_cli
-from nbgrader_course import make_course, nbgrader, nbgrader_meta, read, source
+from nbgrader_course import assert_release_in_sync, make_course, nbgrader, nbgrader_meta, read, source
 from catalogue_checks import assert_catalogue_covers, assert_entry, assert_graded, grade_batch, result_of, verdicts
 from test_catalogue import expectation
 
@@ -58,7 +58,6 @@ EXAMPLE_VERDICTS = {
     "s004_matsumoto": {"TwoLayerNet.predict": {"wrong_activation"},
                        "TwoLayerNet.numerical_gradient": {"forward_difference"}},
 }
-REGENERATE = f"run `nbgrader generate_assignment {ASSIGNMENT} --force` from the repository root"
 
 
 def grade_cell_id(function):
@@ -172,13 +171,7 @@ def test_example_class_is_graded_as_described(student, graded, functions):
 
 
 def test_release_is_in_sync_with_the_solution(tmp_path):
-    course = make_course(tmp_path)
-    nbgrader(course, "generate_assignment", ASSIGNMENT)
-    view = lambda nb: [(c["cell_type"], source(c), nbgrader_meta(c)) for c in nb["cells"]]
-    fresh, committed = view(read(course / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")), view(read(RELEASE))
-    assert len(committed) == len(fresh), f"{RELEASE.relative_to(ROOT)} is out of sync: {REGENERATE}"
-    for number, (old, new) in enumerate(zip(committed, fresh), 1):
-        assert old == new, f"cell {number} of {RELEASE.relative_to(ROOT)} is out of sync: {REGENERATE}"
+    assert_release_in_sync(tmp_path, ASSIGNMENT)
 
 
 # ----- the notebook follows the course's conventions -----

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
-from nbgrader_course import ROOT, make_course, nbgrader, nbgrader_meta, read, source
+from nbgrader_course import ROOT, assert_release_in_sync, nbgrader_meta, read, source
 
 ASSIGNMENT = "ch04_gradient"
 SOURCE = ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -44,15 +44,7 @@ def code_of(notebook):
 
 
 def test_release_is_in_sync_with_solutions(tmp_path):
-    course = make_course(tmp_path)
-    nbgrader(course, "generate_assignment", ASSIGNMENT)
-    fresh = read(course / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    committed = read(RELEASE)
-    view = lambda nb: [(c["cell_type"], source(c), nbgrader_meta(c)) for c in nb["cells"]]
-    assert len(view(committed)) == len(view(fresh)), \
-        f"{RELEASE.relative_to(ROOT)} has a different number of cells than solutions/ makes: {REGENERATE}"
-    for number, (old, new) in enumerate(zip(view(committed), view(fresh)), 1):
-        assert old == new, f"cell {number} of {RELEASE.relative_to(ROOT)} is out of sync with solutions/: {REGENERATE}"
+    assert_release_in_sync(tmp_path, ASSIGNMENT)
 
 
 def test_source_notebook_is_valid_nbgrader_schema_3():
