@@ -143,7 +143,9 @@ REDUCED_SAFE = ["lying_objects", "ndarray_subclass", "forged_reply_frames", "hug
                 "exit_in_functions", "kill_parent_top_level", "kill_parent_in_functions", "threads_at_load",
                 "fork_bomb_at_load", "memory_bomb", "output_flood", "hang_after_reply", "rebind_builtins",
                 "replace_numpy", "monkeypatch_sandbox", "atexit_and_finalizers", "hard_coded_answers",
-                "leave_processes_behind", "frame_inspection", "gc_objects"]
+                "leave_processes_behind", "frame_inspection", "gc_objects", "later_questions_patched_modules",
+                "later_questions_threads", "later_questions_timers_and_tracing", "later_questions_processes",
+                "later_questions_namespace"]
 
 
 # Runs a command the way Docker (and so Gradescope) does: no new user namespaces.
