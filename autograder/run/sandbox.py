@@ -251,11 +251,27 @@ class Process:
     def request(self, message, seconds):
         """Send one request; the body of the one frame that answers it (bytes, unread),
         within ``seconds``.  Anything else ends the process: TimedOut or Ended."""
+        self.send(message, seconds)
+        return self.receive(seconds)
+
+    def send(self, message, seconds):
         if not self.alive:
             raise Ended("process already ended")
         try:
             self.sock.settimeout(seconds)
             wire.send(self.sock, message)
+        except socket.timeout:
+            self.kill()
+            raise TimedOut() from None
+        except OSError as error:
+            self.kill()
+            raise Ended(str(error)) from None
+
+    def receive(self, seconds):
+        """The body of the next frame (bytes, unread), within ``seconds``."""
+        if not self.alive:
+            raise Ended("process already ended")
+        try:
             return wire.receive_frame(_DeadlineSocket(self.sock, time.monotonic() + seconds))
         except socket.timeout:
             self.kill()

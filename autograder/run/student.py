@@ -91,21 +91,26 @@ class Student:
 
     def _reload(self):
         self.process = self.sandbox.open()
-        for index, unit in enumerate(self.loaded.units):
-            if index in self.fatal:
-                continue
-            seconds = self._seconds(self.limits["cell_seconds"])
+        units = [(index, unit) for index, unit in enumerate(self.loaded.units) if index not in self.fatal]
+        for batch in _batches(units):
+            cells = [{"code": unit.code, "filename": unit.filename} for _, unit in batch]
             try:
-                body = self.process.request({"op": "exec", "code": unit.code, "filename": unit.filename}, seconds)
-            except TimedOut:
-                return self._unit_failed(index, {"type": "timeout", "message": f"did not finish in {seconds:g} s"})
-            except Ended:
-                return self._unit_failed(index, {"type": "process_ended", "message": "ended the process"})
-            reply = _parse(body)
-            if reply is None:
-                return self._unit_failed(index, {"type": "protocol", "message": "answered out of turn"})
-            if "error" in reply:
-                self.unit_problems.setdefault(index, student_error(reply["error"]).detail)
+                self.process.send({"op": "exec", "cells": cells}, self._seconds(self.limits["cell_seconds"]))
+            except (TimedOut, Ended):
+                return self._unit_failed(batch[0][0], {"type": "process_ended", "message": "ended the process"})
+            for index, _ in batch:            # each cell has cell_seconds from the reply before
+                seconds = self._seconds(self.limits["cell_seconds"])
+                try:
+                    body = self.process.receive(seconds)
+                except TimedOut:
+                    return self._unit_failed(index, {"type": "timeout", "message": f"did not finish in {seconds:g} s"})
+                except Ended:
+                    return self._unit_failed(index, {"type": "process_ended", "message": "ended the process"})
+                reply = _parse(body)
+                if reply is None:
+                    return self._unit_failed(index, {"type": "protocol", "message": "answered out of turn"})
+                if "error" in reply:
+                    self.unit_problems.setdefault(index, student_error(reply["error"]).detail)
         try:
             body = self.process.request({"op": "snapshot"}, self._seconds(self.limits["cell_seconds"]))
         except (TimedOut, Ended):
@@ -162,6 +167,22 @@ class Student:
     def close(self):
         if self.process is not None and self.process.alive:
             self.process.kill()
+
+
+BATCH_BYTES = 1 << 20      # cells sent to the loader at once: one round trip per batch, not per cell
+
+
+def _batches(units):
+    """[(index, unit)] cut into runs of at most BATCH_BYTES of code (a larger unit alone)."""
+    batch, size = [], 0
+    for item in units:
+        if batch and size + len(item[1].code) > BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += len(item[1].code)
+    if batch:
+        yield batch
 
 
 def import_probes(probes_file):

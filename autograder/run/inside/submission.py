@@ -5,6 +5,7 @@ seccomp filters as the walls).
     init (PID 1 of the submission's PID namespace: reaps; ends with the last of its
      │    processes, and takes any that are left with it)
      └─ loader     runs the submission's cells one by one, as the trusted side sends them
+         │         (in batches; a reply after each cell)
          └─ snapshot   forked once loading is done, after every other process the cells
              │         started is killed, as PID 1 of a PID namespace of its own; the
              │         loader (and any thread the student started) exits.
@@ -121,17 +122,18 @@ def _run_loader(sock, limits, probes, isolated, uid=None):
             request = codec.receive(sock)
         except (EOFError, OSError, codec.ProtocolError):
             return
-        if request["op"] == "exec":
-            sources[request["filename"]] = request["code"]
-            sys.stdout = sys.stderr = CappedWriter(output_limit)
-            try:
-                exec(compile(request["code"], request["filename"], "exec"), namespace)
-                reply = {"ok": True}
-            except BaseException as exc:      # SystemExit and KeyboardInterrupt included
-                reply = {"error": error_info(exc, sources)}
-            sys.stdout = sys.stderr = CappedWriter(0)
-            _restore_builtins()
-            codec.send(sock, reply)
+        if request["op"] == "exec":           # cells in order, a reply after each
+            for cell in request["cells"]:
+                sources[cell["filename"]] = cell["code"]
+                sys.stdout = sys.stderr = CappedWriter(output_limit)
+                try:
+                    exec(compile(cell["code"], cell["filename"], "exec"), namespace)
+                    reply = {"ok": True}
+                except BaseException as exc:  # SystemExit and KeyboardInterrupt included
+                    reply = {"error": error_info(exc, sources)}
+                sys.stdout = sys.stderr = CappedWriter(0)
+                _restore_builtins()
+                codec.send(sock, reply)
         elif request["op"] == "snapshot":
             used = jail.cpu_seconds_used(resource.getrusage(resource.RUSAGE_SELF))
             budget = float(limits["submission_cpu_seconds"]) - used
