@@ -63,26 +63,29 @@ class Outcome:
 
 
 def check_id(item):
-    """(function, check id) of a collected check, read from its markers once."""
-    known = item.stash.get(_CHECK_ID, None)
-    if known is not None:
-        return known
-    marker = item.get_closest_marker("grades")
-    if marker is None or not marker.args:
-        raise GraderBug(f"{item.nodeid} has no @pytest.mark.grades('<function>') marker")
-    name = item.name[len("test_"):] if item.name.startswith("test_") else item.name
-    item.stash[_CHECK_ID] = known = (marker.args[0], f"{marker.args[0]}::{name}")
-    return known
+    """(function, check id) of a collected check."""
+    return _markers(item)[:2]
 
 
 def is_public(item):
-    public = item.stash.get(_PUBLIC, None)
-    if public is None:
-        item.stash[_PUBLIC] = public = item.get_closest_marker("public") is not None
-    return public
+    return _markers(item)[2]
 
 
-_CHECK_ID, _PUBLIC = pytest.StashKey(), pytest.StashKey()
+def _markers(item):
+    """(function, check id, public) read from a check's markers once per worker, not once
+    per submission."""
+    known = item.stash.get(_MARKERS, None)
+    if known is None:
+        marker = item.get_closest_marker("grades")
+        if marker is None or not marker.args:
+            raise GraderBug(f"{item.nodeid} has no @pytest.mark.grades('<function>') marker")
+        name = item.name[len("test_"):] if item.name.startswith("test_") else item.name
+        known = (marker.args[0], f"{marker.args[0]}::{name}", item.get_closest_marker("public") is not None)
+        item.stash[_MARKERS] = known
+    return known
+
+
+_MARKERS = pytest.StashKey()
 
 
 def seed_for(digest, check):

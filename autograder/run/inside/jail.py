@@ -114,23 +114,18 @@ def set_limits(limits):
 
 def limit_cpu(seconds):
     """At most ``seconds`` more CPU time for this process in all: then SIGKILL."""
-    hard = max(1, math.ceil(_cpu_used() + seconds))
+    hard = max(1, math.ceil(cpu_used() + seconds))
     _set(resource.RLIMIT_CPU, hard, hard)
 
 
 def warn_cpu(seconds):
     """SIGXCPU (which ends the process) after ``seconds`` more CPU time, within the hard limit."""
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = max(1, math.ceil(_cpu_used() + seconds))
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    try:
-        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-    except (ValueError, OSError):
-        pass
+    _set(resource.RLIMIT_CPU, max(1, math.ceil(cpu_used() + seconds)), hard)
 
 
-def _cpu_used():
+def cpu_used():
+    """CPU seconds this process has used so far."""
     return cpu_seconds_used(resource.getrusage(resource.RUSAGE_SELF))
 
 

@@ -135,8 +135,7 @@ def _run_loader(sock, limits, probes, isolated, uid=None):
                 _restore_builtins()
                 codec.send(sock, reply)
         elif request["op"] == "snapshot":
-            used = jail.cpu_seconds_used(resource.getrusage(resource.RUSAGE_SELF))
-            budget = float(limits["submission_cpu_seconds"]) - used
+            budget = float(limits["submission_cpu_seconds"]) - jail.cpu_used()
             for _ in range(10):               # the cells' processes may hold every process slot
                 _clear_cells(isolated, cells)
                 try:
