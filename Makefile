@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-# nbgrader runs `alembic` from PATH: the environment's bin/ goes first (REFERENCE §4).
+# nbgrader runs `alembic` from PATH: the environment's bin/ goes first (else "No such file or directory: 'alembic'").
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: setup system-deps demo test clean

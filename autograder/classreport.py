@@ -10,14 +10,14 @@ paths, and the page's own Japanese text uses a subset of the bundled IPAex Gothi
 import base64
 import html
 import io
-import json
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .course import UsageError
-from .report import by_function, write_atomic
+from . import results
+from .files import read_csv, write_atomic
 
 NAMES_SHOWN = 30          # more students than this under a diagnosis: the list is folded
 
@@ -39,47 +39,36 @@ class ClassResults:
     reduced: int = 0                                  # graded without bubblewrap
     skipped: int = 0                                  # unreadable, or another assignment's
 
-    def add(self, result):
+    def add(self, graded):
         codes = []
-        for test in result["tests"]:
-            self.graded[test["name"]] += 1
-            if test["status"] == "passed":
-                self.passed[test["name"]] += 1
+        for check in graded.checks:
+            self.graded[check.id] += 1
+            if check.passed:
+                self.passed[check.id] += 1
                 continue
-            code = (test.get("extra_data") or {}).get("diagnosis") or "wrong_value"
-            key = (test["tags"][0], code)
+            code = check.diagnosis or "wrong_value"
+            key = (check.function, code)
             if key not in self.diagnoses:
-                self.diagnoses[key] = Diagnosis(*key, example=test["output"])
+                self.diagnoses[key] = Diagnosis(*key, example=check.output)
             if code not in codes:
                 codes.append(code)
             students = self.diagnoses[key].students
-            if not students or students[-1] != result["extra_data"]["student"]:
-                students.append(result["extra_data"]["student"])
-        functions = {function: score for function, score, _, _ in by_function(result)}
-        self.rows.append((result["extra_data"]["student"], result["score"], functions, codes))
-        self.reduced += result["extra_data"].get("isolation") != "full"
-
-
-def result_files(graded_dir):
-    return Path(graded_dir).glob("*/results.json")
-
-
-def read_json(path):
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+            if not students or students[-1] != graded.student:
+                students.append(graded.student)
+        functions = {function.function: function.score for function in graded.functions()}
+        self.rows.append((graded.student, graded.score, functions, codes))
+        self.reduced += graded.isolation != "full"
 
 
 def collect(graded_dir, assignment_id):
     """Stream DIR/*/results.json into the counts the report shows."""
     found = ClassResults()
-    for path in result_files(graded_dir):
-        result = read_json(path)
-        if not result or result.get("extra_data", {}).get("assignment") != assignment_id:
+    for path in Path(graded_dir).glob(f"*/{results.RESULTS}"):
+        graded = results.read(path)
+        if graded is None or graded.assignment != assignment_id:
             found.skipped += 1
             continue
-        found.add(result)
+        found.add(graded)
     found.rows.sort(key=lambda row: row[0])
     return found
 
@@ -226,12 +215,10 @@ def _summary(found, assignment):
 
 def _overrides(graded_dir):
     """The manual adjustments applied on export (grades_final.csv), each with its reason."""
-    import csv
     path = Path(graded_dir) / "grades_final.csv"
     if not path.is_file():
         return ""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        changed = [row for row in csv.DictReader(handle) if row.get("overrides")]
+    changed = [row for row in read_csv(path) if row.get("overrides")]
     if not changed:
         return ""
     rows = "".join(f"<tr><td>{html.escape(r['student'])}</td><td>{html.escape(r.get('original_score', ''))}"
@@ -285,12 +272,9 @@ def report_command(course, args):
     folder = Path(args.graded)
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder (give the folder `grade --out` wrote)")
-    for path in sorted(result_files(folder)):
-        result = read_json(path)
-        assignment_id = (result or {}).get("extra_data", {}).get("assignment")
-        if assignment_id:
-            break
-    else:
+    assignment_id = next((graded.assignment for path in sorted(folder.glob(f"*/{results.RESULTS}"))
+                          if (graded := results.read(path)) is not None), None)
+    if assignment_id is None:
         raise UsageError(f"no results.json in {folder}/*/ (grade first: python -m autograder grade)")
     path = write_report(folder, course.assignment(assignment_id))
     print(f"report written to {path}")

@@ -1,14 +1,16 @@
 """Command line: python -m autograder {grade, check, student-kit, report, import-lms, gradescope} ...
 
 Exit status: 0 every submission was graded (a broken submission is graded too, with
-its reason); 1 the grader itself failed; 2 a usage error (one line on stderr).
+its reason); 1 the grader itself failed; 2 a usage or configuration error (one line on
+stderr).  This module parses arguments and prints; the work is done by the stages.
 """
 import argparse
 import sys
 from pathlib import Path
 
-from .course import UsageError, load_course
-from .messages import LANGS
+from . import report
+from .course import LANGS, load_course
+from .errors import GraderBug, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,9 +72,12 @@ def main(argv=None):
             if missing.name and missing.name.startswith("autograder."):
                 raise UsageError(f"'{args.command}' is an instructor command, not part of the student kit") from None
             raise
-    except UsageError as error:
+    except UsageError as error:             # ConfigError too: course_config.py as written cannot be used
         print(f"autograder: error: {error}", file=sys.stderr)
         return 2
+    except GraderBug as error:
+        print(f"autograder: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("autograder: interrupted", file=sys.stderr)
         return 130
@@ -82,8 +87,11 @@ TABLE_ROWS = 60            # a larger class gets a summary line; grades.csv has 
 
 
 def _grade(course, args):
-    from . import report
-    from .grade import grade, pending
+    from .executors import grade_batch
+    from .finish import finish
+    from .grade import pending
+    from .judge import collect_checks
+    from .overrides import OverrideError
     from .progress import Progress
     from .run.sandbox import IsolationUnavailable, resolve_mode
     from .submissions import discover
@@ -94,11 +102,12 @@ def _grade(course, args):
     submissions = discover(args.paths, assignment.id, student=args.student)
     out = Path(args.out or Path("graded") / assignment.id)
     total = len(submissions)
+    if args.jobs > 1 or args.executor == "dask":
+        collect_checks(assignment)          # the checks load and agree with the points, before any worker
     if args.resume:
         submissions = pending(submissions, out, assignment.id)
         print(f"resume: {total - len(submissions)} of {total} already graded, {len(submissions)} to go",
               file=sys.stderr)
-    lang = args.lang or course.lang
     try:
         isolation = resolve_mode(args.isolation)
     except IsolationUnavailable as error:
@@ -107,38 +116,35 @@ def _grade(course, args):
     shown, count = [], 0
     progress = Progress(len(submissions))
 
-    def on_done(result):
+    def on_done(graded):
         nonlocal count
         count += 1
-        progress.done(result["extra_data"]["student"], result["score"], result["extra_data"]["max_score"])
+        progress.done(graded.student, graded.score, graded.max_score)
         if len(shown) <= TABLE_ROWS:
-            shown.append(result)
+            shown.append(graded)
 
     try:
-        failures = grade(course, assignment, submissions, out_dir=out, jobs=args.jobs, isolation=isolation,
-                         lang=lang, on_done=on_done, executor=args.executor, scheduler=args.scheduler)
+        failures = grade_batch(course, assignment, submissions, out_dir=out, jobs=args.jobs,
+                               isolation=isolation, lang=args.lang or course.lang, on_done=on_done,
+                               executor=args.executor, scheduler=args.scheduler)
     finally:
         progress.close()
-    if out.is_dir() and count:
-        report.write_atomic(out / "grades.csv",
-                            report.grades_csv(report.iter_results(out, assignment.id), list(assignment.points)))
-        from .overrides import OverrideError, finalize
+    if out.is_dir() and (count or args.resume):      # --resume: overrides may have changed
         try:
-            lines = finalize(out, assignment.points, args.overrides)
+            finished = finish(out, assignment, overrides=args.overrides, class_report=total > 1)
         except OverrideError as error:
             print(f"autograder: {error}", file=sys.stderr)
             return 1
-        if lines:
-            print("\n".join(lines))
-        if total > 1:
-            _class_report(out, assignment)
+        print("\n".join(finished.lines), end="\n" if finished.lines else "")
+        for warning in finished.warnings:
+            print(warning, file=sys.stderr)
     if len(submissions) == 1 and shown:
         print("\n".join(report.verdict_lines(shown[0])))
     elif len(shown) > TABLE_ROWS:
         print(f"{count} submissions graded: see {out / 'grades.csv'}")
     elif shown:
         functions = list(assignment.function_points())
-        print("\n".join(report.table_lines(sorted(shown, key=lambda r: r["extra_data"]["student"]), functions)))
+        print("\n".join(report.table_lines(sorted(shown, key=lambda graded: graded.student), functions)))
     if isolation != "full":
         why = "as asked" if args.isolation == "reduced" else "bubblewrap unavailable"
         print(f"isolation: reduced ({why}): student code could read files this user can read")
@@ -146,15 +152,6 @@ def _grade(course, args):
     for failure in failures:
         print(f"autograder: {failure}", file=sys.stderr)
     return 1 if failures else 0
-
-
-def _class_report(out, assignment):
-    """report.html at the end of a batch, where the instructor tools (matplotlib) are installed."""
-    try:
-        from .classreport import write_report
-        print(f"report: {write_report(out, assignment)}")
-    except ImportError as missing:
-        print(f"report.html skipped ({missing.name} not installed)", file=sys.stderr)
 
 
 def _check(course, args):

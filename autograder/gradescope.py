@@ -16,22 +16,22 @@ as an unprivileged uid (the grading runs as root), and the graders are made root
 /autograder), AUTOGRADER_PYTHON and AUTOGRADER_ISOLATION (auto|full|reduced) let the
 archive run anywhere, e.g. in a test.
 """
+import io
 import json
 import os
 import stat
-import subprocess
 import sys
-import tempfile
 import tomllib
 import zipfile
 from pathlib import Path
 
-from .course import PACKAGE, UsageError, load_course
+from .course import GRADERS, PACKAGE, UsageError, load_course
 from .lms import pick_submission
 from .messages import pick
-from .report import student_folder, write_atomic
+from .files import engine_files, write_atomic
+from .submissions import Submission
 
-LEFT_OUT = {"kit.py", "classreport.py", "overrides.py"}      # instructor tools the grading never needs
+LEFT_OUT = {"kit.py", "classreport.py", "overrides.py", "finish.py", "authoring.py"}   # instructor tools
 STAMP = (2024, 1, 1, 0, 0, 0)                                # fixed: the same course gives the same zip
 STUDENT = "submission"
 
@@ -108,11 +108,8 @@ def requirements():
 
 
 def course_config(course, assignment):
-    spec = {assignment.id: {"title": assignment.title, "points": assignment.points}}
-    return (f'"""Course settings for the Gradescope autograder of {assignment.id} (generated)."""\n\n'
-            f"COURSE_ID = {course.id!r}\nLANG = {course.lang!r}\n"
-            f"HIDDEN_VISIBILITY = {course.hidden_visibility!r}\n"
-            f"LIMITS = {course.limits!r}\n\nASSIGNMENTS = {spec!r}\n")
+    return course.config_text(f"Course settings for the Gradescope autograder of {assignment.id} (generated).",
+                              {assignment.id: assignment.points})
 
 
 def archive_files(course, assignment):
@@ -120,31 +117,26 @@ def archive_files(course, assignment):
     files = [("setup.sh", SETUP_SH.encode(), 0o755), ("run_autograder", RUN_AUTOGRADER.encode(), 0o755),
              ("requirements.txt", requirements().encode(), 0o644),
              ("course_config.py", course_config(course, assignment).encode(), 0o644)]
-    for path in sorted(PACKAGE.rglob("*")):
-        parts = path.relative_to(PACKAGE).parts
-        if (path.is_dir() or path.name in LEFT_OUT or parts[0] == "kit_files"
-                or any(part == "__pycache__" or part.startswith(".") for part in parts)
-                or (parts[0] == "graders" and len(parts) > 2 and parts[1] != assignment.id)):
-            continue
-        mode = 0o600 if parts[0] == "graders" else 0o644
-        files.append(("autograder/" + "/".join(parts), path.read_bytes(), mode))
+    files += [("autograder/" + relative.as_posix(), path.read_bytes(), 0o644)
+              for relative, path in engine_files(LEFT_OUT)]
+    graders = [GRADERS / "__init__.py", *sorted(p for p in assignment.graders.rglob("*") if p.is_file()
+                                                 and "__pycache__" not in p.parts)]
+    files += [("autograder/" + path.relative_to(PACKAGE).as_posix(), path.read_bytes(), 0o600)
+              for path in graders]
     return files
 
 
 def build_archive(course, assignment, output):
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
     files = archive_files(course, assignment)
-    fd, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    os.close(fd)
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data, mode in files:
             info = zipfile.ZipInfo(name, STAMP)
             info.create_system = 3                                  # Unix: unzip keeps the modes
             info.external_attr = (stat.S_IFREG | mode) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
-    os.replace(temporary, output)
+    write_atomic(output, buffer.getvalue())
     return files
 
 
@@ -202,31 +194,29 @@ def run(root=None):
     secure_graders(PACKAGE / "graders")
     submission, why = find_submission(root / "submission", assignment.id)
     if submission is None:
-        result = _message_result(assignment, course.lang, NOTHING_TO_GRADE,
-                                 expected=f"{assignment.id}.ipynb", why=why)
-        _write_results(results, _json(result))
+        _write_results(results, _message_result(assignment, course.lang, NOTHING_TO_GRADE,
+                                                expected=f"{assignment.id}.ipynb", why=why))
         return 0
-    isolation = os.environ.get("AUTOGRADER_ISOLATION", "auto")
-    with tempfile.TemporaryDirectory(prefix="autograder-") as out:
-        done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission), "--assignment",
-                               assignment.id, "--student", STUDENT, "--out", out, "--isolation", isolation],
-                              cwd=source)
-        produced = student_folder(out, STUDENT) / "results.json"
-        if done.returncode == 0 and produced.is_file():
-            _write_results(results, produced.read_text(encoding="utf-8"))
-            return 0
-    _write_results(results, _json(_message_result(assignment, course.lang, GRADER_FAILED,
-                                                  error=f"grading exited with status {done.returncode}")))
+    from .executors import grade_batch          # pytest and numpy: only where grading happens
+    from .run.sandbox import resolve_mode
+    graded, failures = [], []
+    try:
+        isolation = resolve_mode(os.environ.get("AUTOGRADER_ISOLATION", "auto"))
+        failures = grade_batch(course, assignment, [Submission(STUDENT, submission)], out_dir=None, jobs=1,
+                               isolation=isolation, lang=course.lang, on_done=graded.append)
+    except Exception as error:                  # the grader failed: say so, never a silent 0
+        failures.append(f"{type(error).__name__}: {error}")
+    if graded and not failures:
+        _write_results(results, graded[0].to_json())
+        return 0
+    print("autograder: " + "; ".join(map(str, failures)), file=sys.stderr)
+    _write_results(results, _message_result(assignment, course.lang, GRADER_FAILED,
+                                            error="; ".join(map(str, failures))[:1000]))
     return 1
 
 
-def _write_results(path, text):
-    write_atomic(path, text)
-    path.chmod(0o644)
-
-
-def _json(data):
-    return json.dumps(data, ensure_ascii=False, indent=1)
+def _write_results(path, data):
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1), mode=0o644)
 
 
 if __name__ == "__main__":

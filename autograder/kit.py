@@ -9,57 +9,47 @@
 
 Never solutions, hidden checks or this repository's tests.
 """
-import ast
 import shutil
 from pathlib import Path
 
-from .course import GRADERS, PACKAGE
+from .course import GRADERS
+from .errors import GraderBug
+from .files import engine_files
+from .judge import collect_checks
 
-INSTRUCTOR_ONLY = {"kit.py", "classreport.py", "gradescope.py", "lms.py", "overrides.py"}
-GRADER_SUPPORT = ("__init__.py", "probes.py", "misconceptions.py", "messages.toml")
+INSTRUCTOR_ONLY = {"kit.py", "classreport.py", "gradescope.py", "lms.py", "overrides.py", "finish.py",
+                   "executors.py", "authoring.py"}
+HIDDEN_ONLY = ("reference.py",)      # a grader folder's reference answers, for hidden checks only
 KIT_FILES = Path(__file__).parent / "kit_files"
 
 
-def is_public(node):
-    return any("public" in ast.unparse(decorator) for decorator in node.decorator_list)
-
-
-def public_checks_only(source):
-    """The test module's source with every check that is not marked public cut out."""
-    tree = ast.parse(source)
-    module_public = any(isinstance(node, ast.Assign) and "pytestmark" in ast.unparse(node.targets[0])
-                        and "public" in ast.unparse(node.value) for node in tree.body)
-    if module_public:
-        return source
-    lines = source.splitlines(keepends=True)
-    cut = []
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and not is_public(node):
-            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            cut.append((first - 1, node.end_lineno))
-    for first, last in reversed(cut):
-        del lines[first:last]
+def public_source(path, checks):
+    """The text of a check file with every check that is not public cut out (its decorators
+    too); ``checks`` are the file's collected checks.  None when none of them is public."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    public = {check.lines for check in checks if check.public}
+    hidden = {check.lines for check in checks if not check.public}
+    if not public:
+        return None
+    mixed = public & hidden
+    if mixed:
+        raise GraderBug(f"{path}: a check function at lines {min(mixed)[0]}-{min(mixed)[1]} has public and "
+                        "hidden cases; give the public cases a function of their own")
+    for first, last in sorted(hidden, reverse=True):
+        del lines[first - 1:last]
     return "".join(lines)
 
 
-def has_public_checks(source):
-    tree = ast.parse(source)
-    return any(isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and is_public(node)
-               for node in tree.body)
-
-
 def _copy_engine(target):
-    for path in sorted(PACKAGE.rglob("*")):
-        relative = path.relative_to(PACKAGE)
-        if (relative.parts[0] in ("graders", "kit_files") or "__pycache__" in relative.parts
-                or path.name in INSTRUCTOR_ONLY or path.is_dir()):
-            continue
+    for relative, path in engine_files(INSTRUCTOR_ONLY):
         destination = target / "autograder" / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
 
 
 def _copy_public_graders(course, target):
+    """Each assignment's public checks (as the judge collects them) with what they need;
+    returns {assignment: {public check: points}}."""
     graders = target / "autograder" / "graders"
     graders.mkdir(parents=True, exist_ok=True)
     shutil.copy2(GRADERS / "__init__.py", graders / "__init__.py")
@@ -67,41 +57,22 @@ def _copy_public_graders(course, target):
     for assignment in course.assignments.values():
         folder = graders / assignment.id
         folder.mkdir(exist_ok=True)
-        for name in GRADER_SUPPORT:
-            if (assignment.graders / name).exists():
-                shutil.copy2(assignment.graders / name, folder / name)
-        for test in sorted(assignment.graders.glob("test_*.py")):
-            source = test.read_text(encoding="utf-8")
-            if has_public_checks(source):
-                (folder / test.name).write_text(public_checks_only(source), encoding="utf-8")
-        public_points[assignment.id] = _public_points(course, assignment)
+        for path in sorted(assignment.graders.iterdir()):     # probes, misconceptions, messages, ...
+            if path.is_file() and not path.name.startswith(("test_", ".")) and path.name not in HIDDEN_ONLY:
+                shutil.copy2(path, folder / path.name)
+        checks = collect_checks(assignment)
+        for path in sorted({check.path for check in checks}):
+            text = public_source(path, [check for check in checks if check.path == path])
+            if text is not None:
+                (folder / path.name).write_text(text, encoding="utf-8")
+        public = {check.id: assignment.points[check.id] for check in checks if check.public}
+        if public:
+            public_points[assignment.id] = public
     return public_points
 
 
-def _public_points(course, assignment):
-    """Points of the public checks, as the collected graders mark them."""
-    public = set()
-    for test in assignment.graders.glob("test_*.py"):
-        tree = ast.parse(test.read_text(encoding="utf-8"))
-        function = None
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and "pytestmark" in ast.unparse(node.targets[0]):
-                function = ast.literal_eval(node.value.args[0])
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and is_public(node):
-                marker = next((d for d in node.decorator_list if "grades" in ast.unparse(d)), None)
-                owner = ast.literal_eval(marker.args[0]) if marker is not None else function
-                public.add(f"{owner}::{node.name[len('test_'):]}")
-    return {check: points for check, points in assignment.points.items() if check in public}
-
-
 def _write_config(course, target, public_points):
-    assignments = {key: {"title": course.assignments[key].title, "points": points}
-                   for key, points in public_points.items()}
-    text = (f'"""Course settings for the self-check (public checks only)."""\n\n'
-            f"COURSE_ID = {course.id!r}\nLANG = {course.lang!r}\n"
-            f"HIDDEN_VISIBILITY = {course.hidden_visibility!r}\n"
-            f"LIMITS = {course.limits!r}\n\nASSIGNMENTS = {assignments!r}\n")
+    text = course.config_text("Course settings for the self-check (public checks only).", public_points)
     (target / "course_config.py").write_text(text, encoding="utf-8")
 
 

@@ -24,13 +24,14 @@ import re
 import shutil
 import stat
 import sys
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .course import UsageError
+from .files import decode_text, csv_text, write_atomic
+from .submissions import student_folder, student_key
 
 MOODLE = re.compile(r"^(?P<name>[^/]+?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?"
                     r"(?P<rest>.*)$", re.DOTALL)
@@ -51,11 +52,10 @@ def _nfc(text):
     return unicodedata.normalize("NFC", text).strip()
 
 
-def safe_student_id(student):
-    """A student id usable as a folder name, or None."""
-    if not student or student.startswith(".") or any(c in student for c in "/\\\0"):
-        return None
-    return student
+def usable_id(raw):
+    """The student key of an id the LMS or the roster gives, or None when there is none."""
+    key = student_key(raw)
+    return key if key and "\0" not in key else None
 
 
 # ----- reading the archive -----
@@ -142,12 +142,7 @@ class Roster:
     neither (give the participant id for them)."""
 
     def __init__(self, path):
-        raw = Path(path).read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp932", errors="replace")
-        reader = csv.DictReader(io.StringIO(text))
+        reader = csv.DictReader(io.StringIO(decode_text(Path(path).read_bytes())))
         columns = {}
         for header in reader.fieldnames or []:
             for kind, aliases in COLUMNS.items():
@@ -157,7 +152,7 @@ class Roster:
             raise UsageError(f"{path}: no student id column (one of: {', '.join(COLUMNS['student_id'])})")
         self.ids, self.index, ambiguous = [], {}, set()
         for line, row in enumerate(reader, start=2):
-            student = safe_student_id(_nfc(row.get(columns["student_id"]) or ""))
+            student = usable_id(row.get(columns["student_id"]) or "")
             if student is None:
                 raise UsageError(f"{path}, line {line}: missing or unusable student id")
             if student in self.ids:
@@ -268,23 +263,15 @@ def choose(group, assignment_id):
 
 # ----- the import -----
 
-def _write_bytes(path, data):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
-
-
 def _keep_unplaced(base, group, rows_note):
     """Copy a group's files under .import/<assignment>/unplaced/<label>/ so nothing is lost."""
-    folder = base / "unplaced" / (safe_student_id(group.label.replace("/", "_")) or "_")
+    folder = student_folder(base / "unplaced", group.label)
     for relative, item in group.items:
         parts = [part for part in relative.split("/") if part not in ("", ".", "..")]
         target = folder.joinpath(*parts) if parts else folder / "_"
         if base.resolve() not in target.resolve().parents:
             continue
-        _write_bytes(target, item.data())
+        write_atomic(target, item.data())
     return f"{rows_note}; kept in {folder}" if group.items else rows_note
 
 
@@ -310,7 +297,7 @@ def import_zip(archive_path, assignment_id, out_dir, roster=None, fmt="auto"):
                 student = roster.find(name=group.name, participant=group.participant,
                                       key=None if fmt == "moodle" else group.label)
             else:
-                student = safe_student_id(_nfc(group.name or group.label))
+                student = usable_id(group.name or group.label)
             owners.setdefault(student, []).append(group)
         for student, owned in owners.items():
             for group in owned:
@@ -346,11 +333,11 @@ def _place(group, student, owned, roster, base, out_dir, assignment_id):
         status = "duplicate" if note.startswith("several") else "no_submission_file"
         return _row(status, student_id=student, source=sources, note=_keep_unplaced(base, group, note), **who)
     relative, item = chosen
-    folder = out_dir / student / assignment_id
+    folder = student_folder(out_dir, student) / assignment_id
     for kind in KINDS:
         (folder / f"{assignment_id}{kind}").unlink(missing_ok=True)
     target = folder / f"{assignment_id}{os.path.splitext(relative)[1].lower()}"
-    _write_bytes(target, item.data())
+    write_atomic(target, item.data())
     ignored = [rel for rel, other in group.items if other is not item]
     note = ("also submitted (not graded): " + ", ".join(ignored)) if ignored else ""
     return _row("imported", student_id=student, source=item.path, destination=str(target),
@@ -358,11 +345,7 @@ def _place(group, student, owned, roster, base, out_dir, assignment_id):
 
 
 def _write_summary(path, rows):
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, SUMMARY_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    _write_bytes(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    write_atomic(path, csv_text(SUMMARY_FIELDS, ([row[name] for name in SUMMARY_FIELDS] for row in rows)))
 
 
 def import_command(course, args):

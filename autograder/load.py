@@ -10,7 +10,7 @@ import ast
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .run.inside.codec import SUBMISSION_PREFIX
@@ -25,13 +25,14 @@ class Unit:
     code: str
     filename: str          # what tracebacks show, e.g. "<submission cell 3>"
     label: str             # what a student reads, e.g. "cell 3" or "line 12"
+    cell: str = ""         # the notebook cell the code's line numbers count in ("" in a script:
+                           # its line numbers are the file's own)
 
 
 @dataclass
 class Loaded:
     units: list
     digest: str                                      # seeds the random inputs
-    problems: list = field(default_factory=list)     # (label, message) found while loading
 
 
 _CELL_MAGICS_KEEPING_BODY = ("%%time", "%%capture")
@@ -81,7 +82,7 @@ def _notebook_units(text, name):
         source = "".join(source) if isinstance(source, list) else str(source)
         code = strip_magics(source)
         if code.strip():
-            units.append(Unit(code, f"{SUBMISSION_PREFIX} cell {number}>", f"cell {number}"))
+            units.append(Unit(code, f"{SUBMISSION_PREFIX} cell {number}>", f"cell {number}", f"cell {number}"))
     return units
 
 

@@ -10,7 +10,6 @@ import string
 import tomllib
 from pathlib import Path
 
-LANGS = ("ja", "en", "ja+en")
 SHARED = Path(__file__).with_name("messages.toml")
 
 

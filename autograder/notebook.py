@@ -21,9 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .check import run_checks
+from .judge import judge
 from .course import load_course
-from .messages import pick
 from .run import InProcessStudent
 
 
@@ -68,12 +67,11 @@ def _run(function, namespace, public_only, assignment_id=None, lang=None):
         warnings.simplefilter("ignore")
         sys.stderr = quiet                       # nbgrader scores a cell with stderr output 0
         try:
-            run_checks(assignment.graders, assignment.points, [job], lambda j, o: outcomes.append(o),
-                       public_only=public_only, functions={function})
+            judge(assignment, [job], lambda j, outcome: outcomes.append(outcome), lang=lang,
+                  public_only=public_only, functions={function})
         finally:
             sys.stdout, sys.stderr = stdout, stderr
-    checks = outcomes[0].checks if outcomes else []
-    return checks, lang
+    return outcomes[0].checks if outcomes else []
 
 
 def _config_near(namespace):
@@ -98,14 +96,14 @@ def _guess_assignment(course, namespace, function=None):
     return max(candidates, key=defined).id     # max keeps the first of equals
 
 
-def _print(function, checks, lang):
+def _print(function, checks):
     score = sum(c.score for c in checks)
     maximum = sum(c.max_score for c in checks)
     failed = [c for c in checks if not c.passed]
     print(f"[{'PASS' if not failed else 'FAIL'}] {function}  {score:g}/{maximum:g}")
     shown = set()
     for check in failed:
-        text = pick(check.message, lang)
+        text = check.output
         if text not in shown:
             shown.add(text)
             print("    " + text.replace("\n", "\n    "))
@@ -116,8 +114,7 @@ def check(function, namespace, *, assignment=None, lang=None):
     """The public checks of one function, on the notebook's live code.  Prints; returns None."""
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
         return
-    checks, lang = _run(function, namespace, public_only=True, assignment_id=assignment, lang=lang)
-    _print(function, checks, lang)
+    _print(function, _run(function, namespace, public_only=True, assignment_id=assignment, lang=lang))
 
 
 def check_all(namespace, *, assignment=None, lang=None):
@@ -131,6 +128,5 @@ def check_all(namespace, *, assignment=None, lang=None):
 def grade(function, namespace, *, assignment=None, lang=None):
     """nbgrader's hidden test: all checks of ``function``; returns the points earned,
     which nbgrader takes as the cell's partial credit."""
-    checks, lang = _run(function, namespace, public_only=False, assignment_id=assignment, lang=lang)
-    score = _print(function, checks, lang)
+    score = _print(function, _run(function, namespace, public_only=False, assignment_id=assignment, lang=lang))
     return float(score)

@@ -16,12 +16,11 @@ set, then adjustments; a total never goes below 0.  An unknown student or check,
 score outside 0..its points, a missing reason, two ``points`` for one target: an
 ``OverrideError`` naming the row, and nothing is written.
 """
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .report import write_atomic
+from .files import csv_text, read_csv, write_atomic
+from .submissions import student_key
 
 TOTAL = "total"
 FIXED = ("student", "score", "max_score")
@@ -42,15 +41,6 @@ class Override:
     reason: str
 
 
-def _read_csv(path):
-    raw = Path(path).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp932")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
 def _number(text, where):
     text = (text or "").strip()
     if not text:
@@ -63,7 +53,7 @@ def _number(text, where):
 
 def read_overrides(path):
     overrides = []
-    for line, row in enumerate(_read_csv(path), start=2):
+    for line, row in enumerate(read_csv(path), start=2):
         where = f"{path}, line {line}"
         row = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
         if not any(row.values()):
@@ -82,13 +72,13 @@ def read_overrides(path):
 def apply_overrides(rows, overrides, check_points=None):
     """(new rows, applied): ``rows`` are grades.csv rows (dicts); each applied entry is a dict
     student, check, before, after, reason.  ``check_points`` (check id -> points) bounds check scores."""
-    table = {row["student"]: dict(row) for row in rows}
+    table = {student_key(row["student"]): dict(row) for row in rows}
     applied = []
     targets = set()
     order = sorted(overrides, key=lambda o: (o.check == TOTAL, o.adjustment is not None, o.line))
     for override in order:
         where = f"overrides.csv, line {override.line}"
-        row = table.get(override.student)
+        row = table.get(student_key(override.student))
         if row is None:
             raise OverrideError(f"{where}: no student '{override.student}' in grades.csv")
         if override.check != TOTAL and override.check not in row:
@@ -114,16 +104,13 @@ def apply_overrides(rows, overrides, check_points=None):
         row["overrides"] = "; ".join(filter(None, [row.get("overrides", ""), reason]))
         applied.append({"student": override.student, "check": override.check, "before": before,
                         "after": after, "reason": override.reason})
-    return [table[row["student"]] for row in rows], applied
+    return [table[student_key(row["student"])] for row in rows], applied
 
 
 def grades_final_csv(rows, columns):
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, [*columns, *EXTRA], lineterminator="\r\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, "original_score": row.get("original_score", row["score"])})
-    return "\ufeff" + buffer.getvalue()
+    header = [*columns, *EXTRA]
+    return csv_text(header, ([{**row, "original_score": row.get("original_score", row["score"])}.get(name, "")
+                              for name in header] for row in rows))
 
 
 def finalize(graded_dir, check_points=None, overrides_path=None):
@@ -137,7 +124,7 @@ def finalize(graded_dir, check_points=None, overrides_path=None):
         return None
     if not (graded_dir / "grades.csv").is_file():
         raise OverrideError(f"{graded_dir / 'grades.csv'}: no such file (grade first)")
-    rows = _read_csv(graded_dir / "grades.csv")
+    rows = read_csv(graded_dir / "grades.csv")
     columns = list(rows[0]) if rows else list(FIXED)
     final, applied = apply_overrides(rows, read_overrides(path), check_points)
     write_atomic(graded_dir / "grades_final.csv", grades_final_csv(final, columns))

@@ -35,33 +35,34 @@ def check_command(course, args):
     assignment = course.assignment(args.assignment or infer_assignment(course, path))
     [submission] = discover([path], assignment.id, student=path.stem)
     lang = args.lang or course.lang
-    results = []
-    started = time.monotonic()
+    graded = []
     if hasattr(os, "fork"):
         from .run import Sandbox
         sandbox = Sandbox(assignment.probes, course.limits)     # starts while numpy and pytest load
         from .grade import grade_stream
         grade_stream(course, assignment, [submission], out_dir=None, isolation="auto", lang=lang,
-                     on_done=results.append, public_only=True, sandbox=sandbox)
+                     on_done=graded.append, public_only=True, sandbox=sandbox)
     else:
-        results.append(_in_process(course, assignment, submission, lang, started))
-    if not results or "bugs" in results[0]:
-        print("autograder: the self-check itself failed", file=sys.stderr)
+        graded.append(_in_process(course, assignment, submission, lang))
+    from .results import GraderFailure
+    if not graded or isinstance(graded[0], GraderFailure):
+        print(f"autograder: the self-check itself failed: {graded[0] if graded else 'no result'}",
+              file=sys.stderr)
         return 1
-    result = results[0]
-    print("\n".join(report.verdict_lines(result)))
+    print("\n".join(report.verdict_lines(graded[0])))
     print(("公開チェックのみです。提出後の採点には非公開のチェックも含まれます。 / "
            "Public checks only: grading after submission runs hidden checks too."))
     return 0
 
 
-def _in_process(course, assignment, submission, lang, started):
+def _in_process(course, assignment, submission, lang):
     """Windows: run the notebook's cells here, then ask the same questions in-process."""
-    from .check import run_checks
+    from .judge import Broken, judge
     from .load import NotGradable, load
+    from .results import GradedSubmission, GraderFailure, LoadProblem
     from .run import InProcessStudent, StudentError
-    from .check import Broken
     from .run.inside import stubs
+    started = time.monotonic()
     stubs.install()
     namespace = {"__name__": "__main__"}
     problems = []
@@ -75,7 +76,8 @@ def _in_process(course, assignment, submission, lang, started):
                 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                     exec(compile(unit.code, unit.filename, "exec"), namespace)    # what cells print is not shown
             except BaseException as error:          # a failing cell is skipped, as when grading
-                problems.append((unit.label, {"type": type(error).__name__, "message": str(error)[:300]}))
+                problems.append(LoadProblem(unit.label, {"type": type(error).__name__,
+                                                         "message": str(error)[:300]}))
         student = InProcessStudent(namespace, assignment.probes)
 
     class Job:
@@ -85,8 +87,9 @@ def _in_process(course, assignment, submission, lang, started):
             return student
 
     outcomes = []
-    run_checks(assignment.graders, assignment.points, [Job()], lambda job, o: outcomes.append(o),
-               public_only=True)
-    outcomes[0].problems = problems
-    return report.results(submission.student, assignment, outcomes[0], isolation="none", lang=lang,
-                          hidden_visibility=course.hidden_visibility, seconds=time.monotonic() - started)
+    judge(assignment, [Job()], lambda job, outcome: outcomes.append(outcome), lang=lang, public_only=True)
+    if outcomes[0].bugs:
+        return GraderFailure(submission.student, tuple(outcomes[0].bugs))
+    return GradedSubmission(submission.student, assignment.id, outcomes[0].checks, problems, isolation="none",
+                            lang=lang, seconds=time.monotonic() - started,
+                            hidden_visibility=course.hidden_visibility)

@@ -59,3 +59,14 @@ def run_cli(*args, cwd=ROOT, timeout=600):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def copy_repository(target):
+    """The repository's tracked files (as a fresh clone has them) copied to ``target``."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        source, destination = ROOT / name, Path(target) / name
+        if source.is_file():
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(source.read_bytes())
+    return Path(target)

@@ -32,7 +32,7 @@ RELEASE = ROOT / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 EXAMPLES = ROOT / "examples" / ASSIGNMENT
 FUNCTIONS = ("sum_squared_error", "cross_entropy_error", "softmax")
 SIGNATURES = {"sum_squared_error": "(y, t)", "cross_entropy_error": "(y, t)", "softmax": "(a)"}
-# The diagnoses issue 5 asks for by name.
+# The diagnoses the course requires by name (each must exist exactly so spelled).
 REQUIRED = {"missing_delta", "no_batch_average", "labels_unsupported", "onehot_unsupported", "missing_minus",
             "wrong_log_base", "overflow", "wrong_axis", "missing_half", "mean_instead_of_sum"}
 # The sample class: student -> {function: diagnoses of its failing checks}; {} = full marks.

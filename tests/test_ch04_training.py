@@ -47,7 +47,7 @@ SIGNATURES = {                       # fixed by the course: graders rely on them
     "train": "(net, x, t, iters_num, batch_size, learning_rate, seed=None)",
 }
 FUNCTIONS = tuple(SIGNATURES)
-# The diagnoses issue 5 asks for by name.
+# The diagnoses the course requires by name (each must exist exactly so spelled).
 REQUIRED = {"missing_key", "wrong_shape", "forward_difference", "no_batch_average", "wrong_activation",
             "accuracy_axis", "gradient_ascent"}
 # The sample class: student -> {function: diagnoses of its failing checks}; {} = full marks.

