@@ -5,12 +5,27 @@ its reason); 1 the grader itself failed; 2 a usage or configuration error (one l
 stderr).  This module parses arguments and prints; the work is done by the stages.
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from . import report
+from . import escape, report
 from .course import LANGS, load_course
 from .errors import GraderBug, UsageError
+
+
+def say(text, stream=None):
+    """Print a line that may hold student text (ids, messages): escaped for the terminal."""
+    print(escape.terminal(text), file=stream or sys.stdout)
+
+
+def run():
+    """The ``autograder`` console script and ``python -m autograder``: main, then exit at once."""
+    sys.path[:] = [entry for entry in sys.path if entry not in ("", os.getcwd())]
+    status = main()          # an unexpected exception still ends the usual way, with its traceback
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status or 0)    # all is written and closed; finalising numpy and pytest would add ~0.1 s
 
 
 class _Parser(argparse.ArgumentParser):
@@ -19,10 +34,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser():
-    parser = _Parser(prog="python -m autograder", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="autograder", description=__doc__.splitlines()[0])
+    common = _Parser(add_help=False)
+    common.add_argument("--config", metavar="PATH",
+                        help="course_config.py to use (default: the one beside the autograder package)")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    grade = commands.add_parser("grade", help="grade submissions (notebooks, scripts or folders)")
+    def command(name, **kwargs):
+        return commands.add_parser(name, parents=[common], **kwargs)
+
+    grade = command("grade", help="grade submissions (notebooks, scripts or folders)")
     grade.add_argument("paths", nargs="+", metavar="PATH")
     grade.add_argument("--assignment", required=True, metavar="ID")
     grade.add_argument("--out", metavar="DIR", help="default: graded/<assignment>/")
@@ -36,25 +57,25 @@ def _parser():
     grade.add_argument("--overrides", metavar="CSV",
                        help="manual adjustments applied to grades_final.csv (default: DIR/overrides.csv)")
 
-    check = commands.add_parser("check", help="run the public checks on your notebook")
+    check = command("check", help="run the public checks on your notebook")
     check.add_argument("notebook", metavar="NOTEBOOK")
     check.add_argument("--assignment", metavar="ID")
     check.add_argument("--lang", choices=LANGS)
 
-    kit = commands.add_parser("student-kit", help="write what students receive")
+    kit = command("student-kit", help="write what students receive")
     kit.add_argument("--output", required=True, metavar="DIR")
 
-    report = commands.add_parser("report", help="write report.html for a graded folder")
+    report = command("report", help="write report.html for a graded folder")
     report.add_argument("graded", metavar="GRADED_FOLDER")
 
-    lms = commands.add_parser("import-lms", help="unpack an LMS bulk download into the grading layout")
+    lms = command("import-lms", help="unpack an LMS bulk download into the grading layout")
     lms.add_argument("archive", metavar="ZIP")
     lms.add_argument("--assignment", required=True, metavar="ID")
     lms.add_argument("--roster", metavar="CSV", help="maps LMS names to student ids")
     lms.add_argument("--out", metavar="DIR", help="default: submitted/")
     lms.add_argument("--format", choices=("auto", "moodle", "folders"), default="auto")
 
-    gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder archive")
+    gradescope = command("gradescope", help="build a Gradescope autograder archive")
     gradescope.add_argument("assignment", metavar="ID")
     gradescope.add_argument("--output", required=True, metavar="ZIP")
     return parser
@@ -65,7 +86,7 @@ def main(argv=None):
         args = _parser().parse_args(argv)
         if getattr(args, "jobs", 1) < 1:
             raise UsageError("--jobs must be at least 1")
-        course = load_course()
+        course = load_course(args.config)
         try:
             return COMMANDS[args.command](course, args)
         except ModuleNotFoundError as missing:
@@ -73,10 +94,10 @@ def main(argv=None):
                 raise UsageError(f"'{args.command}' is an instructor command, not part of the student kit") from None
             raise
     except UsageError as error:             # ConfigError too: course_config.py as written cannot be used
-        print(f"autograder: error: {error}", file=sys.stderr)
+        say(f"autograder: error: {error}", sys.stderr)
         return 2
     except GraderBug as error:
-        print(f"autograder: {error}", file=sys.stderr)
+        say(f"autograder: {error}", sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("autograder: interrupted", file=sys.stderr)
@@ -111,7 +132,7 @@ def _grade(course, args):
     try:
         isolation = resolve_mode(args.isolation)
     except IsolationUnavailable as error:
-        print(f"autograder: {error}", file=sys.stderr)
+        say(f"autograder: {error}", sys.stderr)
         return 1
     shown, count = [], 0
     progress = Progress(len(submissions))
@@ -133,24 +154,25 @@ def _grade(course, args):
         try:
             finished = finish(out, assignment, overrides=args.overrides, class_report=total > 1)
         except OverrideError as error:
-            print(f"autograder: {error}", file=sys.stderr)
+            say(f"autograder: {error}", sys.stderr)
             return 1
-        print("\n".join(finished.lines), end="\n" if finished.lines else "")
+        for line in finished.lines:
+            say(line)
         for warning in finished.warnings:
-            print(warning, file=sys.stderr)
+            say(warning, sys.stderr)
     if len(submissions) == 1 and shown:
-        print("\n".join(report.verdict_lines(shown[0])))
+        say("\n".join(report.verdict_lines(shown[0])))
     elif len(shown) > TABLE_ROWS:
         print(f"{count} submissions graded: see {out / 'grades.csv'}")
     elif shown:
         functions = list(assignment.function_points())
-        print("\n".join(report.table_lines(sorted(shown, key=lambda graded: graded.student), functions)))
+        say("\n".join(report.table_lines(sorted(shown, key=lambda graded: graded.student), functions)))
     if isolation != "full":
         why = "as asked" if args.isolation == "reduced" else "bubblewrap unavailable"
         print(f"isolation: reduced ({why}): student code could read files this user can read")
     print(f"graded {count} of {len(submissions)} submissions -> {out}/")
     for failure in failures:
-        print(f"autograder: {failure}", file=sys.stderr)
+        say(f"autograder: {failure}", sys.stderr)
     return 1 if failures else 0
 
 

@@ -95,20 +95,21 @@ class Course:
                 f"LIMITS = {self.limits!r}\n\nASSIGNMENTS = {assignments!r}\n")
 
 
-def find_config(start=None):
-    """course_config.py in ``start`` or a parent folder, else beside this package."""
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder / CONFIG_NAME
-    beside = PACKAGE.parent / CONFIG_NAME
-    if beside.is_file():
-        return beside
-    raise UsageError(f"no {CONFIG_NAME} found in {here} or its parents")
+def find_config():
+    """The course_config.py of this package: beside it (a checkout, a student kit) or inside
+    it (an installed student wheel).  Never looked for in the working folder, which may be
+    the folder being graded: a student's course_config.py there must not be run."""
+    for candidate in (PACKAGE.parent / CONFIG_NAME, PACKAGE / CONFIG_NAME):
+        if candidate.is_file():
+            return candidate
+    raise UsageError(f"no {CONFIG_NAME} beside or inside the autograder package ({PACKAGE}); "
+                     "pass --config PATH")
 
 
 def load_course(path=None):
     path = Path(path) if path else find_config()
+    if not path.is_file():
+        raise UsageError(f"{path}: no such course_config.py")
     try:
         settings = runpy.run_path(str(path))
     except Exception as error:

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .grade import grade_stream
+from .course import PACKAGE
 from .errors import ConfigError, GraderBug
 from .results import GradedSubmission, GraderFailure
 from .run.sandbox import WorkerFailed
@@ -68,11 +69,13 @@ def _in_processes(course, assignment, submissions, out_dir, jobs, isolation, lan
     queue = iter(submissions)
     selector = selectors.DefaultSelector()
     for slot in range(min(jobs, len(submissions))):
-        settings = {"config": str(course.path), "assignment": assignment.id, "out": str(out_dir),
-                    "isolation": isolation, "lang": lang, "slot": slot}
+        settings = {"config": os.path.abspath(course.path), "assignment": assignment.id,
+                    "out": os.path.abspath(out_dir), "isolation": isolation, "lang": lang, "slot": slot}
+        # Started from the package's own folder: ``-m`` puts the working folder first on the
+        # import path, and the caller's may be the folder being graded.
         process = subprocess.Popen([sys.executable, "-m", "autograder.executors", json.dumps(settings)],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                   encoding="utf-8", bufsize=1)
+                                   encoding="utf-8", bufsize=1, cwd=PACKAGE.parent)
         worker = {"process": process, "busy": []}
         selector.register(process.stdout, selectors.EVENT_READ, worker)
         for _ in range(2):                      # one being graded, one waiting: no idle gap
@@ -108,7 +111,8 @@ def _feed(worker, queue):
         stdin.close()
         return
     worker["busy"].append(submission)
-    stdin.write(json.dumps({"student": submission.student, "path": os.fspath(submission.path)}) + "\n")
+    stdin.write(json.dumps({"student": submission.student, "path": os.path.abspath(submission.path),
+                            "problem": submission.problem}) + "\n")
     stdin.flush()
 
 
@@ -124,7 +128,7 @@ def worker_main(argv):
     def submissions():
         for line in sys.stdin:
             item = json.loads(line)
-            yield Submission(item["student"], Path(item["path"]))
+            yield Submission(item["student"], Path(item["path"]), item.get("problem", ""))
 
     def answer(graded):
         out.write(json.dumps(_message(graded), ensure_ascii=False) + "\n")
@@ -147,6 +151,7 @@ def grade_chunk(config, assignment_id, items, out_dir, isolation, lang):
     """A Dask task: grade a few submissions with one sandbox on this worker; return the
     answer lines.  The worker needs the repository at the same path and the submissions
     and output folder on a shared filesystem."""
+    sys.path[:] = [entry for entry in sys.path if entry not in ("", os.getcwd())]
     from .course import load_course
     course = load_course(config)
     assignment = course.assignment(assignment_id)
@@ -157,7 +162,7 @@ def grade_chunk(config, assignment_id, items, out_dir, isolation, lang):
     except (ImportError, ValueError):
         slot = os.getpid() % 64
     answers = []
-    submissions = [Submission(student, Path(path)) for student, path in items]
+    submissions = [Submission(student, Path(path), problem) for student, path, problem in items]
     grade_stream(course, assignment, submissions, out_dir=Path(out_dir), isolation=isolation,
                  lang=lang, slot=slot, on_done=lambda graded: answers.append(_message(graded)))
     return answers
@@ -169,7 +174,7 @@ def _with_dask(course, assignment, submissions, out_dir, isolation, lang, schedu
     with Client(scheduler) as client:
         futures = []
         for start in range(0, len(submissions), DASK_CHUNK):
-            items = [(s.student, os.path.abspath(s.path)) for s in submissions[start:start + DASK_CHUNK]]
+            items = [(s.student, os.path.abspath(s.path), s.problem) for s in submissions[start:start + DASK_CHUNK]]
             futures.append(client.submit(grade_chunk, str(course.path), assignment.id, items,
                                          os.path.abspath(out_dir), isolation, lang, pure=False))
         for future in as_completed(futures):
@@ -184,4 +189,5 @@ def _with_dask(course, assignment, submissions, out_dir, isolation, lang, schedu
 
 
 if __name__ == "__main__":
+    sys.path[:] = [entry for entry in sys.path if entry not in ("", os.getcwd())]
     sys.exit(worker_main(sys.argv))

@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .escape import csv_cell
+
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
@@ -51,11 +53,12 @@ def read_csv(path):
 
 
 def csv_text(header, rows):
-    """CSV text for Excel: UTF-8 with BOM (so Japanese shows), CRLF line ends."""
+    """CSV text for Excel: UTF-8 with BOM (so Japanese shows), CRLF line ends, and no cell
+    that a spreadsheet would run as a formula (escape.csv_cell)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return "\ufeff" + buffer.getvalue()
 
 

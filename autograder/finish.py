@@ -14,7 +14,7 @@ from . import results
 from .errors import UsageError
 from .files import write_atomic
 from .overrides import finalize
-from .report import grades_csv
+from .report import grade_row, grades_csv
 
 
 @dataclass
@@ -28,9 +28,9 @@ def finish(out_dir, assignment, *, overrides=None, class_report=True):
     Raises overrides.OverrideError when overrides.csv cannot be applied as written."""
     out_dir = Path(out_dir)
     done = Finished()
-    write_atomic(out_dir / "grades.csv", grades_csv(results.graded_in(out_dir, assignment.id),
-                                                    list(assignment.points)))
-    done.lines += finalize(out_dir, assignment.points, overrides) or []
+    rows = [grade_row(graded, list(assignment.points)) for graded in results.graded_in(out_dir, assignment.id)]
+    write_atomic(out_dir / "grades.csv", grades_csv(rows, list(assignment.points)))
+    done.lines += finalize(out_dir, assignment.points, overrides, rows=rows) or []
     if class_report:
         try:
             from .classreport import write_report

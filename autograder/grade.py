@@ -25,6 +25,8 @@ class Job:
 
     def open(self):
         self.started = time.monotonic()
+        if self.submission.problem:
+            raise StudentError("not_gradable", type="NotGradable", message=self.submission.problem)
         try:
             loaded = load(self.submission.path)
         except NotGradable as reason:

@@ -26,10 +26,9 @@ import zipfile
 from pathlib import Path
 
 from .course import GRADERS, PACKAGE, UsageError, load_course
-from .lms import pick_submission
 from .messages import pick
 from .files import engine_files, write_atomic
-from .submissions import Submission
+from .submissions import Submission, pick_submission
 
 LEFT_OUT = {"kit.py", "classreport.py", "overrides.py", "finish.py", "authoring.py"}   # instructor tools
 STAMP = (2024, 1, 1, 0, 0, 0)                                # fixed: the same course gives the same zip
@@ -175,7 +174,10 @@ def _message_result(assignment, lang, text, **facts):
 
 
 def find_submission(folder, assignment_id):
-    names = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()
+    """The file to grade in Gradescope's submission folder (never a link: it could point
+    at a file only root may read)."""
+    names = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*")
+                   if path.is_file() and not path.is_symlink()
                    and not any(part.startswith(".") or part == "__pycache__"
                                for part in path.relative_to(folder).parts))
     index, why = pick_submission(names, assignment_id)

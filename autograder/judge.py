@@ -27,8 +27,9 @@ import pytest
 
 from . import messages
 from .errors import ConfigError, GraderBug
+from .escape import one_line, plain
 from .expect import Fail
-from .results import CheckResult, LoadProblem
+from .results import MORE_PROBLEMS, CheckResult, LoadProblem
 from .run import StudentError
 
 INI = Path(__file__).with_name("graders.ini")
@@ -93,6 +94,19 @@ class CheckInfo:
     public: bool
     path: Path                  # its test_*.py
     lines: tuple                # (first, last) line of its definition, decorators included
+
+
+LOAD_PROBLEMS_SHOWN = 20     # cells that could not run, listed in full; then how many more
+
+
+def load_problems(problems):
+    """[LoadProblem] for [(label, error info)]: the first LOAD_PROBLEMS_SHOWN, then a count."""
+    shown = [LoadProblem(label, {**info, "message": one_line(info.get("message", ""))[:300]})
+             for label, info in problems[:LOAD_PROBLEMS_SHOWN]]
+    if len(problems) > LOAD_PROBLEMS_SHOWN:
+        more = len(problems) - LOAD_PROBLEMS_SHOWN
+        shown.append(LoadProblem("…", {"type": MORE_PROBLEMS, "count": more}))
+    return shown
 
 
 def seed_for(digest, check):
@@ -230,8 +244,7 @@ class GradingPlugin(Collection):
                                  f"{type(error).__name__}: {error}"[:500], call.when)
 
     def _outcome(self, items):
-        outcome = Outcome(checks=[], load_problems=[LoadProblem(label, info)
-                                                    for label, info in self.current_student.problems()])
+        outcome = Outcome(checks=[], load_problems=load_problems(self.current_student.problems()))
         for item in items:
             function, cid, public = _markers(item)
             max_score = float(self.assignment.points[cid])
@@ -247,19 +260,26 @@ class GradingPlugin(Collection):
                 outcome.bugs.append((cid, f"{type(error).__name__}: {error}"))
                 continue
             facts.setdefault("function", function)
-            message = messages.render(code, facts, self.assignment.graders)
-            outcome.checks.append(CheckResult(cid, function, public, 0.0, max_score, code,
-                                              messages.pick(message, self.lang)))
+            message = messages.pick(messages.render(code, facts, self.assignment.graders), self.lang)
+            outcome.checks.append(CheckResult(cid, function, public, 0.0, max_score, code, cut(message)))
         return outcome
+
+
+MESSAGE_CHARACTERS = 2000    # of one check's message: results.json stays small whatever a submission does
+
+
+def cut(text, limit=MESSAGE_CHARACTERS):
+    text = plain(text)
+    return text if len(text) <= limit else text[:limit] + " …"
 
 
 def _error_facts(detail):
     """The facts of a message about an exception: its type and message, and where it was
     raised in the student's code (the cell, when a notebook, and the line)."""
-    facts = {"type": detail.get("type", "error"), "message": detail.get("message", "")}
+    facts = {"type": detail.get("type", "error"), "message": one_line(detail.get("message", ""))}
     facts["where"] = ""
     if detail.get("where"):
-        line = f"line {detail.get('line')}: {detail.get('text', '')}"
+        line = f"line {detail.get('line')}: {one_line(detail.get('text', ''))}"
         facts["where"] = f" ({detail['cell']}, {line})" if detail.get("cell") else f" ({line})"
     return facts
 

@@ -31,14 +31,13 @@ from pathlib import Path
 
 from .course import UsageError
 from .files import decode_text, csv_text, write_atomic
-from .submissions import student_folder, student_key
+from .submissions import KINDS, pick_submission, student_folder, student_key
 
 MOODLE = re.compile(r"^(?P<name>[^/]+?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?"
                     r"(?P<rest>.*)$", re.DOTALL)
 UTF8_FLAG = 0x800
 MAX_FILE_BYTES = 64 * 1024 * 1024
 JUNK = {"__MACOSX", "Thumbs.db", "desktop.ini"}
-KINDS = (".ipynb", ".py")
 SUMMARY_FIELDS = ["status", "student_id", "lms_name", "participant", "source", "destination", "modified",
                   "note"]
 
@@ -240,19 +239,6 @@ def expand_zips(group):
             items.append((relative, item))
     group.items = items
     return rejected
-
-
-def pick_submission(names, assignment_id):
-    """(index into ``names`` or None, why not): ``<assignment>.ipynb``, else the only notebook,
-    else the same for .py.  Gradescope's run_autograder applies the same rule."""
-    for kind in KINDS:
-        found = [i for i, name in enumerate(names) if name.lower().endswith(kind)]
-        exact = [i for i in found if os.path.basename(names[i]).lower() == f"{assignment_id}{kind}".lower()]
-        if len(exact) == 1 or len(found) == 1:
-            return (exact or found)[0], ""
-        if found:
-            return None, "several files, which one is the submission? " + ", ".join(names[i] for i in found)
-    return None, f"no notebook (.ipynb) or .py; found: {', '.join(names) or 'nothing'}"
 
 
 def choose(group, assignment_id):

@@ -8,7 +8,9 @@ nothing here depends on cell metadata, which students break.
 """
 import ast
 import hashlib
+import io
 import json
+import tokenize
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,7 @@ class Unit:
     label: str             # what a student reads, e.g. "cell 3" or "line 12"
     cell: str = ""         # the notebook cell the code's line numbers count in ("" in a script:
                            # its line numbers are the file's own)
+    line: int = 1          # the number of the code's first line (a script's statements keep theirs)
 
 
 @dataclass
@@ -48,39 +51,48 @@ def file_digest(path):
 
 
 def load(path):
+    """The submission's code units.  Whatever the file holds, the answer is units or
+    NotGradable with the reason: a file is data, and no content of it may stop the grader."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise NotGradable(f"cannot read {path.name}: {error.strerror}") from None
+        raise NotGradable(f"cannot read the file: {error.strerror}") from None
     digest = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise NotGradable(f"{path.name} is not UTF-8 text") from None
+        raise NotGradable("the file is not UTF-8 text") from None
     if not text.strip():
-        raise NotGradable(f"{path.name} is empty")
-    if path.suffix == ".ipynb":
-        return Loaded(_notebook_units(text, path.name), digest)
-    return Loaded(_script_units(text), digest)
+        raise NotGradable("the file is empty")
+    try:
+        units = _notebook_units(text) if path.suffix == ".ipynb" else _script_units(text)
+    except NotGradable:
+        raise
+    except (RecursionError, MemoryError) as error:
+        raise NotGradable(f"the file is nested too deeply or too large to read ({type(error).__name__})") from None
+    except Exception as error:                   # any other shape a file can take
+        raise NotGradable(f"the file cannot be read as a submission ({type(error).__name__})") from None
+    return Loaded(units, digest)
 
 
-def _notebook_units(text, name):
+def _notebook_units(text):
     try:
         notebook = json.loads(text)
     except ValueError as error:
-        raise NotGradable(f"{name} is not a notebook (not JSON: {error})") from None
+        raise NotGradable(f"the file is not a notebook (not JSON: {error})") from None
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
-        raise NotGradable(f"{name} is JSON but not a notebook (no list of cells)")
+        raise NotGradable("the file is JSON but not a notebook (no list of cells)")
     units, number = [], 0
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         number += 1
         source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        code = strip_magics(source)
+        if isinstance(source, list):             # nbformat: a list of strings; anything else is not code
+            source = "".join(part if isinstance(part, str) else "" for part in source)
+        code = strip_magics(source if isinstance(source, str) else "")
         if code.strip():
             units.append(Unit(code, f"{SUBMISSION_PREFIX} cell {number}>", f"cell {number}", f"cell {number}"))
     return units
@@ -106,24 +118,78 @@ def strip_magics(source):
 
 
 def _script_units(text):
-    """One unit per top-level statement; line numbers are the file's own."""
+    """One unit per top-level statement, with the file's own line numbers (sent as the
+    unit's first line, not as padding: a long script costs linear memory, not quadratic)."""
     lines = text.splitlines()
     starts = [i for i, line in enumerate(lines) if _SCRIPT_CELL.match(line)] or [0]
     if starts[0] != 0:
         starts.insert(0, 0)
     units = []
     for begin, end in zip(starts, starts[1:] + [len(lines)]):
-        chunk = "\n" * begin + "\n".join(lines[begin:end])
+        chunk = "\n".join(lines[begin:end])
         try:
-            tree = ast.parse(chunk)
-        except SyntaxError:
+            spans = _statements(chunk)
+        except (SyntaxError, ValueError):           # one unit: the sandbox reports why it cannot run
             if chunk.strip():
-                units.append(Unit(chunk, f"{SUBMISSION_PREFIX}.py:{begin + 1}>", f"lines {begin + 1}-{end}"))
+                units.append(Unit(chunk, f"{SUBMISSION_PREFIX}.py:{begin + 1}>", f"lines {begin + 1}-{end}",
+                                  line=begin + 1))
             continue
-        for statement in tree.body:
-            first, last = statement.lineno, statement.end_lineno
-            if statement.decorator_list if hasattr(statement, "decorator_list") else False:
-                first = min(d.lineno for d in statement.decorator_list)
-            code = "\n" * (first - 1) + "\n".join(lines[first - 1:last])
-            units.append(Unit(code, f"{SUBMISSION_PREFIX}.py:{first}>", f"line {first}"))
+        for first, last in spans:
+            code = "\n".join(lines[begin + first - 1:begin + last])
+            units.append(Unit(code, f"{SUBMISSION_PREFIX}.py:{begin + first}>", f"line {begin + first}",
+                              line=begin + first))
     return units
+
+
+def _statements(chunk):
+    """[(first, last)] lines of each top-level statement (decorators included).  ast finds
+    them; code nested too deeply for it (a 20,000-term expression) is cut by its tokens."""
+    try:
+        tree = ast.parse(chunk)
+    except (RecursionError, MemoryError):
+        return _statements_by_tokens(chunk)
+    spans = []
+    for statement in tree.body:
+        first = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
+        spans.append((first, statement.end_lineno))
+    return spans
+
+
+CONTINUATIONS = {"elif", "else", "except", "finally"}
+
+
+def _statements_by_tokens(chunk):
+    """Top-level statements by their tokens: a statement ends at a NEWLINE at the top level
+    that no indented block follows, or where its block dedents back to the top level;
+    decorator lines belong to the statement they decorate."""
+    spans, first, depth, decorating, ended = [], None, 0, False, None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(chunk).readline):
+            if token.type in (tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER):
+                continue
+            if token.type == tokenize.INDENT:
+                depth, ended = depth + 1, None          # the statement goes on in its block
+                continue
+            if ended is not None and token.string in CONTINUATIONS and token.type == tokenize.NAME:
+                ended = None                            # try: ... except: is one statement
+            if ended is not None:                       # the line before was a whole statement
+                spans.append((first, ended))
+                first, ended = None, None
+            if token.type == tokenize.DEDENT:
+                depth -= 1
+                if depth == 0 and first is not None:
+                    ended = last_line
+            elif token.type == tokenize.NEWLINE:
+                last_line = token.end[0]
+                if depth == 0 and first is not None and not decorating:
+                    ended = last_line
+                decorating = False
+            elif first is None:
+                first, decorating = token.start[0], token.string == "@"
+            elif depth == 0 and token.string == "@" and token.start[1] == 0:
+                decorating = True
+    except (tokenize.TokenError, IndentationError) as error:
+        raise SyntaxError(str(error)) from None
+    if first is not None:
+        spans.append((first, ended or chunk.count("\n") + 1))
+    return spans

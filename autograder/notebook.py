@@ -55,7 +55,7 @@ def _digest(namespace):
 
 
 def _run(function, namespace, public_only, assignment_id=None, lang=None):
-    course = load_course(_config_near(namespace))
+    course = load_course()
     assignment = course.assignment(assignment_id or _guess_assignment(course, namespace, function))
     lang = lang or course.lang
     job = _Job(namespace, assignment.probes)
@@ -72,14 +72,6 @@ def _run(function, namespace, public_only, assignment_id=None, lang=None):
         finally:
             sys.stdout, sys.stderr = stdout, stderr
     return outcomes[0].checks if outcomes else []
-
-
-def _config_near(namespace):
-    from .course import find_config, UsageError
-    try:
-        return find_config()
-    except UsageError:
-        return find_config(Path(__file__).parent.parent)
 
 
 def _guess_assignment(course, namespace, function=None):
@@ -119,7 +111,7 @@ def check(function, namespace, *, assignment=None, lang=None):
 
 def check_all(namespace, *, assignment=None, lang=None):
     """Every function's public checks (the notebook's last cell)."""
-    course = load_course(_config_near(namespace))
+    course = load_course()
     assignment_id = assignment or _guess_assignment(course, namespace)
     for function in course.assignment(assignment_id).function_points():
         check(function, namespace, assignment=assignment_id, lang=lang)

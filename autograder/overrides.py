@@ -113,18 +113,20 @@ def grades_final_csv(rows, columns):
                               for name in header] for row in rows))
 
 
-def finalize(graded_dir, check_points=None, overrides_path=None):
+def finalize(graded_dir, check_points=None, overrides_path=None, rows=None):
     """Write ``grades_final.csv`` beside ``grades.csv`` when an overrides file is given or
-    ``overrides.csv`` lies in the graded folder; returns the lines to print (None: no overrides)."""
+    ``overrides.csv`` lies in the graded folder; returns the lines to print (None: no overrides).
+    ``rows``: grades.csv's rows as the grader made them (default: read back from grades.csv)."""
     graded_dir = Path(graded_dir)
     path = Path(overrides_path) if overrides_path else graded_dir / "overrides.csv"
     if not path.is_file():
         if overrides_path:
             raise OverrideError(f"{path}: no such file")
         return None
-    if not (graded_dir / "grades.csv").is_file():
-        raise OverrideError(f"{graded_dir / 'grades.csv'}: no such file (grade first)")
-    rows = read_csv(graded_dir / "grades.csv")
+    if rows is None:
+        if not (graded_dir / "grades.csv").is_file():
+            raise OverrideError(f"{graded_dir / 'grades.csv'}: no such file (grade first)")
+        rows = read_csv(graded_dir / "grades.csv")
     columns = list(rows[0]) if rows else list(FIXED)
     final, applied = apply_overrides(rows, read_overrides(path), check_points)
     write_atomic(graded_dir / "grades_final.csv", grades_final_csv(final, columns))

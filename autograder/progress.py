@@ -1,6 +1,8 @@
 """Progress of a batch: a bar on a terminal (tqdm), plain lines when output is not a terminal."""
 import sys
 
+from .escape import terminal
+
 
 class Progress:
     def __init__(self, total, stream=None):
@@ -13,6 +15,7 @@ class Progress:
 
     def done(self, student, score, max_score):
         self.count += 1
+        student = terminal(student)
         if self.bar is not None:
             self.bar.set_postfix_str(student[-20:], refresh=False)
             self.bar.update(1)

@@ -23,6 +23,9 @@ SUMMARY = {"ja": "{assignment}: {score:g} / {max_score:g} 点",
            "en": "{assignment}: {score:g} / {max_score:g} points"}
 LOAD_PROBLEM = {"ja": "{label} は実行できなかったため飛ばしました: {type}: {message}",
                 "en": "{label} could not run and was skipped: {type}: {message}"}
+MORE_PROBLEMS = "more"        # the type of the LoadProblem that counts the ones not listed
+MORE = {"ja": "ほかに {count} 個のセルも実行できなかったため飛ばしました。",
+        "en": "{count} more cells could not run and were skipped."}
 REDUCED = {"ja": "注意: 隔離は reduced(bubblewrap なし)で採点しました。",
            "en": "Note: graded with reduced isolation (no bubblewrap)."}
 
@@ -95,8 +98,9 @@ class GradedSubmission(Scored):
     def notes(self):
         """What the student reads before the checks: cells that could not run, reduced isolation."""
         langs = ("ja", "en") if self.lang == "ja+en" else (self.lang,)
-        lines = [LOAD_PROBLEM[one].format(label=problem.label, type=problem.info.get("type", "error"),
-                                          message=problem.info.get("message", ""))
+        lines = [MORE[one].format(count=problem.info.get("count", "?")) if problem.info.get("type") == MORE_PROBLEMS
+                 else LOAD_PROBLEM[one].format(label=problem.label, type=problem.info.get("type", "error"),
+                                               message=problem.info.get("message", ""))
                  for problem in self.load_problems for one in langs]
         if self.isolation not in ("full", "none"):
             lines.append(pick(REDUCED, self.lang))

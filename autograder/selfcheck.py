@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import report
+from . import escape, report
 from .course import UsageError
 
 
@@ -46,7 +46,7 @@ def check_command(course, args):
         graded.append(_in_process(course, assignment, submission, lang))
     from .results import GraderFailure
     if not graded or isinstance(graded[0], GraderFailure):
-        print(f"autograder: the self-check itself failed: {graded[0] if graded else 'no result'}",
+        print(escape.terminal(f"autograder: the self-check itself failed: {graded[0] if graded else 'no result'}"),
               file=sys.stderr)
         return 1
     print("\n".join(report.verdict_lines(graded[0])))
@@ -57,9 +57,9 @@ def check_command(course, args):
 
 def _in_process(course, assignment, submission, lang):
     """Windows: run the notebook's cells here, then ask the same questions in-process."""
-    from .judge import Broken, judge
+    from .judge import Broken, judge, load_problems
     from .load import NotGradable, load
-    from .results import GradedSubmission, GraderFailure, LoadProblem
+    from .results import GradedSubmission, GraderFailure
     from .run import InProcessStudent, StudentError
     from .run.inside import stubs
     started = time.monotonic()
@@ -76,8 +76,7 @@ def _in_process(course, assignment, submission, lang):
                 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                     exec(compile(unit.code, unit.filename, "exec"), namespace)    # what cells print is not shown
             except BaseException as error:          # a failing cell is skipped, as when grading
-                problems.append(LoadProblem(unit.label, {"type": type(error).__name__,
-                                                         "message": str(error)[:300]}))
+                problems.append((unit.label, {"type": type(error).__name__, "message": str(error)}))
         student = InProcessStudent(namespace, assignment.probes)
 
     class Job:
@@ -90,6 +89,7 @@ def _in_process(course, assignment, submission, lang):
     judge(assignment, [Job()], lambda job, outcome: outcomes.append(outcome), lang=lang, public_only=True)
     if outcomes[0].bugs:
         return GraderFailure(submission.student, tuple(outcomes[0].bugs))
-    return GradedSubmission(submission.student, assignment.id, outcomes[0].checks, problems, isolation="none",
+    return GradedSubmission(submission.student, assignment.id, outcomes[0].checks, load_problems(problems),
+                            isolation="none",
                             lang=lang, seconds=time.monotonic() - started,
                             hidden_visibility=course.hidden_visibility)

@@ -168,7 +168,8 @@ def course_config_edited(tmp_path, old, new):
     assert old in config
     (tmp_path / "course_config.py").write_text(config.replace(old, new, 1), encoding="utf-8")
     (tmp_path / "aki.py").write_text(CORRECT, encoding="utf-8")
-    return run_cli("grade", "aki.py", "--assignment", "ch04_gradient", "--out", "o", cwd=tmp_path)
+    return run_cli("grade", "aki.py", "--assignment", "ch04_gradient", "--out", "o", "--config", "course_config.py",
+                   cwd=tmp_path)
 
 
 @pytest.mark.parametrize("old, new, named", [
@@ -203,7 +204,8 @@ def test_points_out_of_sync_stop_a_batch_before_any_worker_starts(tmp_path):
                                                encoding="utf-8")
     for name in ("aki", "ben"):
         (tmp_path / f"{name}.py").write_text(CORRECT, encoding="utf-8")
-    done = run_cli("grade", ".", "--assignment", "ch04_gradient", "--out", "o", "--jobs", "2", cwd=tmp_path)
+    done = run_cli("grade", ".", "--assignment", "ch04_gradient", "--out", "o", "--jobs", "2",
+                   "--config", "course_config.py", cwd=tmp_path)
     assert done.returncode == 2 and "gradient_descent::random_start" in done.stderr, done.stderr
     assert not (tmp_path / "o").exists()
 
@@ -288,3 +290,29 @@ def test_a_check_file_that_cannot_be_imported_stops_grading_and_the_self_check_w
         assert done.returncode == 1, done.stdout + done.stderr
         assert error in done.stderr and "INTERNALERROR" not in done.stderr + done.stdout, done.stderr
         assert not (repo / "o" / "aki").exists()
+
+
+PLANTED = """import pathlib
+pathlib.Path({marker!r}).write_text("ran in the grader")
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_nothing_in_the_folder_being_graded_runs_in_the_grader(tmp_path, jobs):
+    """Graded from inside a folder of submissions, a student's course_config.py, numpy.py and
+    csv.py are submissions like any other: never the course, never a module of the grader."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    marker = tmp_path / "planted.txt"
+    config = (ROOT / "course_config.py").read_text(encoding="utf-8")
+    (folder / "course_config.py").write_text(PLANTED.format(marker=str(marker)) + config, encoding="utf-8")
+    for name in ("numpy", "csv", "pytest"):
+        (folder / f"{name}.py").write_text(PLANTED.format(marker=str(marker)), encoding="utf-8")
+    (folder / "emi.py").write_text("# nothing yet\n", encoding="utf-8")
+    (folder / "aki.py").write_text(CORRECT, encoding="utf-8")
+    done = run_cli("grade", ".", "--assignment", "ch04_gradient", "--out", tmp_path / "o", "--jobs", jobs, cwd=folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not marker.exists(), "a file from the graded folder ran in the grader"
+    assert results(tmp_path / "o", "emi")["score"] == 0
+    assert results(tmp_path / "o", "aki")["score"] == 29
+    assert results(tmp_path / "o", "course_config")["extra_data"]["student"] == "course_config"

@@ -173,7 +173,8 @@ def test_reduced_mode_keeps_honest_scores(tmp_path, course, namespaces):
         f"globals().update({{k: v for k, v in runpy.run_path({str(ROOT / 'course_config.py')!r}).items() if k.isupper()}})\n"
         "LIMITS = dict(LIMITS, cell_seconds=5.0, check_seconds=2.0, submission_cpu_seconds=20)\n")
     command = [sys.executable, "-m", "autograder", "grade", str(subs), "--assignment", ASSIGNMENT,
-               "--out", str(tmp_path / "out"), "--isolation", "reduced", "--jobs", "2"]
+               "--out", str(tmp_path / "out"), "--isolation", "reduced", "--jobs", "2",
+               "--config", str(tmp_path / "course_config.py")]
     if not namespaces:
         wrapper = tmp_path / "no_userns.py"
         wrapper.write_text(WITHOUT_USER_NAMESPACES.format(inside=str(ROOT / "autograder" / "run" / "inside")))
@@ -325,7 +326,7 @@ def test_submission_budget_stops_a_submission_that_hangs_everywhere(tmp_path, bo
     subs = tmp_path / "subs"
     subs.mkdir()
     (subs / "hang.py").write_text(HANG.format(body=body), encoding="utf-8")
-    done = grade(subs, tmp_path / "out", cwd=tmp_path)
+    done = grade(subs, tmp_path / "out", "--config", tmp_path / "course_config.py", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     result = results(tmp_path / "out")["hang"]
     assert result["score"] == 0

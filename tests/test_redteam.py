@@ -17,7 +17,9 @@ process of the run, no process or file of a sandbox uid, no temporary file in th
 output folder.  Limits are shortened (a course_config.py beside the batch) so that
 timeouts cost 2 s, not 10.
 """
+import csv
 import hashlib
+import html.parser
 import json
 import os
 import re
@@ -30,6 +32,8 @@ import pytest
 
 from conftest import ROOT
 
+from autograder.submissions import student_folder, student_key
+
 REDTEAM = ROOT / "tests" / "redteam"
 CORRECT = REDTEAM / "honest" / "correct.py"
 SANDBOX_UIDS = range(61000, 61064)
@@ -37,7 +41,10 @@ HEADER = re.compile(r"^# honest: (.+)$", re.M)
 
 
 def honest_spec(path):
-    """{function: 'full' | 'public' | number} from the file's '# honest:' line."""
+    """{function: 'full' | 'public' | number} from the file's '# honest:' line (a generated
+    file's is in GENERATED)."""
+    if path.name in GENERATED_SPECS:
+        return GENERATED_SPECS[path.name]
     match = HEADER.search(path.read_text(encoding="utf-8"))
     assert match, f"{path.name} has no '# honest:' header"
     spec = {}
@@ -52,10 +59,49 @@ def attacks():
 
 
 def batches():
-    """Three batches: the slow attacks (marked '# slow') together, the rest in two."""
+    """Four batches: the slow attacks (marked '# slow') together, the rest in two, and the
+    generated files (GENERATED) in one."""
     slow = [p for p in attacks() if "\n# slow\n" in p.read_text(encoding="utf-8")]
     fast = [p for p in attacks() if p not in slow]
-    return {"slow": slow, "fast1": fast[0::2], "fast2": fast[1::2]}
+    return {"slow": slow, "fast1": fast[0::2], "fast2": fast[1::2], "files": "generated"}
+
+
+# ----- hostile files, made by the test: too large, too deep or too oddly named to commit -----
+
+HONEST_PART = CORRECT.read_text(encoding="utf-8").split("def gradient_descent")[0]   # diff and gradient
+TWO_FUNCTIONS = {"numerical_diff": "full", "numerical_gradient": "full", "gradient_descent": 0.0,
+                 "simpleNet.loss": 0.0}
+ALL_FULL = dict.fromkeys(TWO_FUNCTIONS, "full")
+NOTHING = dict.fromkeys(TWO_FUNCTIONS, 0.0)
+
+
+def _notebook(*sources):
+    return json.dumps({"cells": [{"cell_type": "code", "source": source, "metadata": {}, "outputs": []}
+                                 for source in sources], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+GENERATED = {          # file name (str, or bytes for a name that is not UTF-8) -> (content, honest score)
+    "deep_nesting.ipynb": ("[" * 100_000 + "]" * 100_000, NOTHING),
+    "source_list_of_lists.ipynb": (_notebook(HONEST_PART.splitlines(keepends=True), [["import os"], 1, None],
+                                             {"source": "x"}), TWO_FUNCTIONS),
+    "one_huge_expression.py": (HONEST_PART + "\nx = " + "1 + " * 20_000 + "1\n", TWO_FUNCTIONS),
+    "forty_thousand_statements.py": (HONEST_PART + "\n" + "a = 1\n" * 40_000, TWO_FUNCTIONS),
+    "課題_田中".encode("cp932") + b".py": (CORRECT.read_text(encoding="utf-8"), ALL_FULL),
+    "=cmd|' -C calc'!A0.py": (CORRECT.read_text(encoding="utf-8"), ALL_FULL),
+    "\x1b]0;pwned\x07\x1b[31mred\u202e.py": (CORRECT.read_text(encoding="utf-8"), ALL_FULL),
+}
+GENERATED_SPECS = {os.fsdecode(name) if isinstance(name, bytes) else name: spec
+                   for name, (_, spec) in GENERATED.items()}
+
+
+def write_generated(folder):
+    paths = []
+    for name, (content, _) in GENERATED.items():
+        path = os.path.join(os.fsencode(folder), name if isinstance(name, bytes) else name.encode())
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        paths.append(Path(os.fsdecode(path)))
+    return paths
 
 
 def test_enough_distinct_attacks():
@@ -125,8 +171,11 @@ def graded(request, tmp_path_factory, course):
     subs = folder / "submissions"
     subs.mkdir()
     members = batches()[request.param]
-    for path in members:
-        (subs / path.name).write_bytes(path.read_bytes())
+    if members == "generated":
+        members = write_generated(subs)
+    else:
+        for path in members:
+            (subs / path.name).write_bytes(path.read_bytes())
     (subs / "correct.py").write_bytes(CORRECT.read_bytes())
     other = subs / "zz_other_student.py"
     other.write_bytes(CORRECT.read_bytes().replace(b"h = 1e-4", b"h = 0.0001"))
@@ -136,7 +185,8 @@ def graded(request, tmp_path_factory, course):
               "conftests": _conftests(folder)}
     out = folder / "out"
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", str(subs), "--assignment", "ch04_gradient",
-                          "--out", str(out), "--jobs", "2", "--isolation", "full"],
+                          "--out", str(out), "--jobs", "2", "--isolation", "full",
+                          "--config", str(folder / "course_config.py")],
                          cwd=folder, capture_output=True, text=True, timeout=600)
     return {"run": run, "out": out, "members": members, "marker": marker, "sentinel": sentinel,
             "other": other, "before": before, "folder": folder, "course": course,
@@ -149,9 +199,9 @@ def _conftests(folder):
                    if ".venv" not in p.parts})
 
 
-def _result(graded, student):
-    import json
-    path = graded["out"] / student / "results.json"
+def _result(graded, stem):
+    path = student_folder(graded["out"], student_key(stem)) / "results.json"
+    student = stem
     assert path.is_file(), f"{student} was not graded:\n{graded['run'].stderr[-2000:]}"
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -227,3 +277,58 @@ def test_nothing_left_behind(graded):
         if folder.is_dir():
             assert sorted(p.name for p in folder.iterdir()) == ["feedback.md", "results.json"], folder
     assert not [p for p in graded["out"].iterdir() if p.name.endswith(".tmp")]
+
+
+# ----- student text is inert wherever it is shown -----
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.full_isolation
+def test_the_terminal_shows_student_text_as_text(graded):
+    """No escape sequence, carriage return, bell or bidi override reaches the terminal."""
+    for stream in (graded["run"].stdout, graded["run"].stderr):
+        assert not CONTROL.findall(stream), sorted(set(CONTROL.findall(stream)))
+
+
+class Elements(html.parser.HTMLParser):
+    def __init__(self, text):
+        super().__init__()
+        self.tags, self.attributes = [], []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attributes += [name for name, _ in attrs]
+
+
+@pytest.mark.full_isolation
+def test_feedback_markdown_renders_only_the_graders_own_elements(graded):
+    """Rendered by a real Markdown renderer, feedback.md has one heading for the student,
+    one per function, the bold score and code for names and check ids: nothing that
+    student text (file names, exception messages) could have added."""
+    import mistune
+    functions = graded["course"].assignment("ch04_gradient").function_points()
+    for path in graded["out"].glob("*/feedback.md"):
+        page = Elements(mistune.html(path.read_text(encoding="utf-8")))
+        assert page.tags.count("h1") == 1 and page.tags.count("h2") == len(functions), (path, page.tags)
+        assert page.tags.count("strong") == 1, (path, page.tags)
+        assert set(page.tags) <= {"h1", "h2", "p", "strong", "code", "ul", "li", "blockquote"}, (path, page.tags)
+        assert not page.attributes, (path, page.attributes)
+
+
+@pytest.mark.full_isolation
+def test_csv_cells_are_never_formulas(graded):
+    with open(graded["out"] / "grades.csv", newline="", encoding="utf-8-sig") as handle:
+        for row in csv.reader(handle):
+            for cell in row:
+                if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    float(cell)                   # only a number may start so
+
+
+@pytest.mark.full_isolation
+def test_report_html_shows_student_text_as_text(graded):
+    page = Elements((graded["out"] / "report.html").read_text(encoding="utf-8"))
+    assert page.tags.count("script") == 1                   # the page's own table sorter
+    assert not [name for name in page.attributes if name.startswith("on")]
+    assert "a" not in page.tags

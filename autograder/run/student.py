@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..escape import plain
 from . import forgery
 from .inside import codec
 from .sandbox import Ended, TimedOut
@@ -31,13 +32,21 @@ _ERROR_CODES = {
 }
 
 
+# What an error report from the student's process may say, and how long each text may be.
+ERROR_FIELDS = {"type": 100, "message": 500, "where": 200, "text": 300}
+
+
 def student_error(info):
-    """The StudentError for an error report coming back from the student's process."""
+    """The StudentError for an error report coming back from the student's process: only
+    the fields an error report has, as plain text (it may be forged: it is data)."""
     if not isinstance(info, dict):
         return StudentError("crashed", type="protocol", message="answered out of turn")
-    info = {key: str(value)[:500] if key != "line" else value for key, value in info.items()}
-    code = _ERROR_CODES.get(info.get("type"), "crashed")
-    return StudentError(code, **info)
+    detail = {key: plain(info[key])[:size] for key, size in ERROR_FIELDS.items()
+              if isinstance(info.get(key), (str, int, float))}
+    line = info.get("line")
+    if isinstance(line, int) and not isinstance(line, bool):
+        detail["line"] = line
+    return StudentError(_ERROR_CODES.get(detail.get("type"), "crashed"), **detail)
 
 
 def encode_kwargs(kwargs):
@@ -48,7 +57,7 @@ def _parse(body):
     """A reply frame's body -> dict, or None when it is not a message."""
     try:
         message = codec.decode_message(body)
-    except codec.ProtocolError:
+    except Exception:                # ProtocolError, or any other way a forged frame can be wrong
         return None
     return message if isinstance(message, dict) else None
 
@@ -94,7 +103,7 @@ class Student:
         self.process = self.sandbox.open()
         units = [(index, unit) for index, unit in enumerate(self.loaded.units) if index not in self.fatal]
         for batch in _batches(units):
-            cells = [{"code": unit.code, "filename": unit.filename} for _, unit in batch]
+            cells = [{"code": unit.code, "filename": unit.filename, "line": unit.line} for _, unit in batch]
             try:
                 self.process.send({"op": "exec", "cells": cells}, self._seconds(self.limits["cell_seconds"]))
             except (TimedOut, Ended):
@@ -138,14 +147,26 @@ class Student:
             if not self._reload():
                 raise StudentError("crashed", type="process_ended", message="could not be reloaded")
             seconds = self._seconds(seconds)
-        plain = encode_kwargs(kwargs)
-        request = {"op": "ask", "probe": probe, "kwargs": plain, "seconds": seconds}
+        sent = encode_kwargs(kwargs)
+        request = {"op": "ask", "probe": probe, "kwargs": sent, "seconds": seconds}
         try:
             body = self.process.request(request, seconds + 5.0)
         except TimedOut:
             raise StudentError("timeout", type="timeout", message=f"no answer in {seconds:g} s") from None
         except Ended as ended:
             raise StudentError("crashed", type="process_ended", message=str(ended)) from None
+        try:
+            value = self._answer(body)
+        except StudentError:
+            raise
+        except Exception as error:          # reading a reply is pure data handling: any failure is theirs
+            raise StudentError("crashed", type="protocol", message=plain(f"{type(error).__name__}: {error}")[:200]) \
+                from None
+        self.asked.append((probe, sent, value))
+        return value
+
+    def _answer(self, body):
+        """The value a reply frame holds, or its StudentError."""
         reply = _parse(body)
         if reply is None or len(reply) != 1 or not ("value" in reply or "error" in reply):
             raise StudentError("crashed", type="protocol", message="answered with something that is not an answer")
@@ -155,12 +176,7 @@ class Student:
             if cell:
                 error.detail["cell"] = cell
             raise error
-        try:
-            value = codec.decode(reply["value"])
-        except Exception as error:          # decoding is pure data handling: any failure is theirs
-            raise StudentError("crashed", type="protocol", message=str(error)[:200]) from None
-        self.asked.append((probe, plain, value))
-        return value
+        return codec.decode(reply["value"])
 
     def forged(self):
         """FORGED when a recent answer has a shape its probe could not have given (so a

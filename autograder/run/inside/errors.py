@@ -10,7 +10,8 @@ except ImportError:
 
 
 def error_info(exc, sources):
-    """Type, message and the student's own line where the exception came from."""
+    """Type, message and the student's own line where the exception came from.
+    ``sources``: filename -> (number of its first line, its code)."""
     student_frame = None
     tb = exc.__traceback__
     while tb is not None:
@@ -23,8 +24,9 @@ def error_info(exc, sources):
     elif student_frame is not None:
         filename = student_frame.tb_frame.f_code.co_filename
         lineno = student_frame.tb_lineno
-        lines = sources.get(filename, "").splitlines()
-        text = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+        first, code = sources.get(filename, (1, ""))
+        lines = code.splitlines()
+        text = lines[lineno - first].strip() if 0 <= lineno - first < len(lines) else ""
         info.update(where=filename, line=lineno, text=text)
     return info
 

@@ -24,6 +24,7 @@ snapshot (PID 1 of its namespace, and fenced off by seccomp) nor reach the trust
 the trusted side bounds each request; the snapshot bounds each question's wall time
 and the whole submission's CPU time.
 """
+import ast
 import builtins
 import operator
 import os
@@ -124,10 +125,11 @@ def _run_loader(sock, limits, probes, isolated, uid=None):
             return
         if request["op"] == "exec":           # cells in order, a reply after each
             for cell in request["cells"]:
-                sources[cell["filename"]] = cell["code"]
+                first = int(cell.get("line", 1))
+                sources[cell["filename"]] = (first, cell["code"])
                 sys.stdout = sys.stderr = CappedWriter(output_limit)
                 try:
-                    exec(compile(cell["code"], cell["filename"], "exec"), namespace)
+                    exec(compile_at(cell["code"], cell["filename"], first), namespace)
                     reply = {"ok": True}
                 except BaseException as exc:  # SystemExit and KeyboardInterrupt included
                     reply = {"error": error_info(exc, sources)}
@@ -144,6 +146,19 @@ def _run_loader(sock, limits, probes, isolated, uid=None):
                 except BlockingIOError:
                     time.sleep(0.01)
             return                            # takes every thread the student started with it
+
+
+def compile_at(code, filename, first):
+    """``code`` compiled with its line numbers counted from ``first`` (a script's statement
+    keeps the file's line numbers, without padding it with empty lines)."""
+    try:
+        tree = ast.parse(code, filename)
+    except SyntaxError as error:
+        if error.lineno:
+            error.lineno += first - 1
+        raise
+    ast.increment_lineno(tree, first - 1)
+    return compile(tree, filename, "exec")
 
 
 def _make_snapshot(sock, namespace, sources, limits, probes, cpu_left, isolated, cells):
