@@ -172,16 +172,19 @@ def _with_dask(course, assignment, submissions, out_dir, isolation, lang, schedu
     from dask.distributed import Client, as_completed
     failures = []
     with Client(scheduler) as client:
-        futures = []
+        futures, chunks = [], {}
         for start in range(0, len(submissions), DASK_CHUNK):
             items = [(s.student, os.path.abspath(s.path), s.problem) for s in submissions[start:start + DASK_CHUNK]]
-            futures.append(client.submit(grade_chunk, str(course.path), assignment.id, items,
-                                         os.path.abspath(out_dir), isolation, lang, pure=False))
+            future = client.submit(grade_chunk, os.path.abspath(course.path), assignment.id, items,
+                                   os.path.abspath(out_dir), isolation, lang, pure=False)
+            futures.append(future)
+            chunks[future.key] = items
         for future in as_completed(futures):
             try:
                 answers = future.result()
-            except STOPS_A_WORKER as error:
-                failures.append(str(error))
+            except Exception as error:         # the task or its worker failed: these were not graded
+                students = ", ".join(student for student, _, _ in chunks[future.key])
+                failures.append(f"a Dask task failed ({type(error).__name__}: {error}); not graded: {students}")
                 continue
             for answer in answers:
                 done(_from_message(answer))

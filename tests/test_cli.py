@@ -316,3 +316,55 @@ def test_nothing_in_the_folder_being_graded_runs_in_the_grader(tmp_path, jobs):
     assert results(tmp_path / "o", "emi")["score"] == 0
     assert results(tmp_path / "o", "aki")["score"] == 29
     assert results(tmp_path / "o", "course_config")["extra_data"]["student"] == "course_config"
+
+
+def test_nbgrader_layout_grades_each_student_on_their_own_assignment_notebook(tmp_path):
+    """submitted/<student>/<assignment>/: the first level is the student; another assignment's
+    folder, a folder nested inside a submission, a Copy1 next to the notebook and a student
+    with two notebooks cost nobody else anything, and nothing stops the class."""
+    submitted = tmp_path / "submitted"
+
+    def put(relative, text):
+        path = submitted / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    put("ann/ch04_gradient/ch04_gradient.ipynb", notebook(CORRECT))
+    put("ann/ch04_gradient/ch04_gradient-Copy1.ipynb", notebook("raise SystemExit"))
+    put("ann/ch04_gradient/timestamp.txt", "2026-12-01 10:00:00.000000 JST")
+    put("ann/ch04_gradient/carol/ch04_gradient/forged.ipynb", notebook(CORRECT))      # not a student
+    put("ann/ch04_loss/ch04_loss.ipynb", notebook(CORRECT))                          # another assignment
+    put("ben/ch04_gradient/first try.ipynb", notebook(CORRECT))
+    put("ben/ch04_gradient/second try.ipynb", notebook(CORRECT))
+    put("dan/ch04_loss/ch04_loss.ipynb", notebook(CORRECT))                          # not this assignment
+    put("eve/ch04_gradient/only.py", CORRECT)
+    done = run_cli("grade", submitted, "--assignment", "ch04_gradient", "--out", tmp_path / "o")
+    assert done.returncode == 0, done.stdout + done.stderr
+    graded = {p.parent.name for p in (tmp_path / "o").glob("*/results.json")}
+    assert graded == {"ann", "ben", "eve"}
+    assert results(tmp_path / "o", "ann")["score"] == results(tmp_path / "o", "eve")["score"] == 29
+    ben = results(tmp_path / "o", "ben")
+    assert ben["score"] == 0 and {t["extra_data"]["diagnosis"] for t in ben["tests"]} == {"not_gradable"}
+    assert "first try.ipynb" in ben["tests"][0]["output"] and "ch04_gradient.ipynb" in ben["tests"][0]["output"]
+    assert "carol" in done.stderr                                     # the nested folder: a warning
+    assert "dan" not in done.stderr and "ch04_loss" not in done.stderr
+
+
+def test_ids_that_are_one_student_under_the_key_are_refused_naming_both_files(tmp_path):
+    """NFC and NFD spellings of one name (macOS writes NFD) are one student: exit 2 before grading."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    nfc, nfd = unicodedata.normalize("NFC", "がくせい"), unicodedata.normalize("NFD", "がくせい")
+    (folder / f"{nfc}.py").write_text(CORRECT, encoding="utf-8")
+    (folder / f"{nfd}.ipynb").write_text(notebook(CORRECT), encoding="utf-8")
+    done = run_cli("grade", folder, "--assignment", "ch04_gradient", "--out", tmp_path / "o")
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert f"{nfc}.py" in unicodedata.normalize("NFC", done.stderr) and ".ipynb" in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_path_that_is_a_symbolic_link_is_refused(tmp_path):
+    (tmp_path / "real.py").write_text(CORRECT, encoding="utf-8")
+    (tmp_path / "link.py").symlink_to(tmp_path / "real.py")
+    done = run_cli("grade", tmp_path / "link.py", "--assignment", "ch04_gradient", "--out", tmp_path / "o")
+    assert done.returncode == 2 and "symbolic link" in done.stderr
