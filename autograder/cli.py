@@ -55,6 +55,9 @@ def _parser():
     gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder archive")
     gradescope.add_argument("assignment", metavar="ID")
     gradescope.add_argument("--output", required=True, metavar="ZIP")
+
+    new = commands.add_parser("new-assignment", help="write the skeleton of a new assignment")
+    new.add_argument("id", metavar="ID")
     return parser
 
 
@@ -184,5 +187,10 @@ def _gradescope(course, args):
     return package_command(course, args)
 
 
+def _new_assignment(course, args):
+    from .authoring import new_assignment_command
+    return new_assignment_command(course, args)
+
+
 COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit, "report": _report,
-            "import-lms": _import_lms, "gradescope": _gradescope}
+            "import-lms": _import_lms, "gradescope": _gradescope, "new-assignment": _new_assignment}
