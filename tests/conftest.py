@@ -59,3 +59,18 @@ def run_cli(*args, cwd=ROOT, timeout=600):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory):
+    """batch(assignment) -> the output folder of its catalogue, examples, solution, release
+    and nbgrader comparison notebook, graded as one batch by the real command, once per
+    session (catalogue_checks.grade_batch)."""
+    from catalogue_checks import grade_batch
+    graded = {}
+
+    def of(assignment):
+        if assignment not in graded:
+            graded[assignment] = grade_batch(tmp_path_factory.mktemp(f"batch_{assignment}"), assignment)
+        return graded[assignment]
+    return of
