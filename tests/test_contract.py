@@ -19,6 +19,7 @@ Each assignment's catalogue, examples and notebooks are graded once, as one batc
 session fixture ``batch``); its nbgrader round trip runs once (``autograded``).
 Assignment-specific extras stay in test_<assignment>.py, test_catalogue.py and the like.
 """
+import json
 import re
 import shutil
 import string
@@ -30,7 +31,7 @@ from nbgrader.nbgraderformat import MetadataValidator
 import catalogue_checks as catalogue
 from conftest import ROOT
 from diagnoses import assert_messages_complete
-from nbgrader_course import make_course, nbgrader, nbgrader_meta, read, source
+from nbgrader_course import assert_release_in_sync, make_course, nbgrader, nbgrader_meta, read, source
 
 from autograder.course import load_course
 
@@ -72,7 +73,6 @@ def standard_setup_cell():
 
 
 def read_template():
-    import json
     text = string.Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
         id="x", title="x", function="f", points=1)
     return json.loads(text)
@@ -100,7 +100,6 @@ def test_release_earns_zero_and_every_check_says_not_implemented(assignment, bat
 @pytest.mark.nbgrader
 @by_assignment
 def test_release_is_in_sync_with_the_solution(assignment, tmp_path):
-    from nbgrader_course import assert_release_in_sync
     assert_release_in_sync(tmp_path, assignment)
 
 
