@@ -22,9 +22,12 @@ def say(text, stream=None):
 def run():
     """The ``autograder`` console script and ``python -m autograder``: main, then exit at once."""
     sys.path[:] = [entry for entry in sys.path if entry not in ("", os.getcwd())]
-    status = main()          # an unexpected exception still ends the usual way, with its traceback
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        status = main()      # an unexpected exception still ends the usual way, with its traceback
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # `autograder grade ... | head`: the reader has gone, the results are written
+        status = 0
     os._exit(status or 0)    # all is written and closed; finalising numpy and pytest would add ~0.1 s
 
 
@@ -78,6 +81,9 @@ def _parser():
     gradescope = command("gradescope", help="build a Gradescope autograder archive")
     gradescope.add_argument("assignment", metavar="ID")
     gradescope.add_argument("--output", required=True, metavar="ZIP")
+
+    new = command("new-assignment", help="write the skeleton of a new assignment")
+    new.add_argument("id", metavar="ID")
     return parser
 
 
@@ -203,5 +209,10 @@ def _gradescope(course, args):
     return package_command(course, args)
 
 
+def _new_assignment(course, args):
+    from .authoring import new_assignment_command
+    return new_assignment_command(course, args)
+
+
 COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit, "report": _report,
-            "import-lms": _import_lms, "gradescope": _gradescope}
+            "import-lms": _import_lms, "gradescope": _gradescope, "new-assignment": _new_assignment}

@@ -1,46 +1,149 @@
-"""What every assignment's catalogue test asserts of one graded entry: the labelled
-function loses points with exactly the labelled diagnoses, every other function keeps
-full marks, and each failing message explains itself in both languages.  And how an
-assignment's catalogue, solution, release and examples are graded: as one batch."""
+"""The one implementation of what an assignment's catalogue must show, used by the contract
+(test_contract.py) and by the assignments' own extras.
+
+A catalogue (tests/catalogue/<assignment>/*.py) holds students' code as scripts, each
+labelled in its header:
+
+    # expect: full                                   every check passes
+    # expect: numerical_diff=forward_difference      that function loses points, each of its
+                                                     failing checks carries that diagnosis,
+                                                     every other function keeps full marks
+    # expect: gradient_descent=timeout|null          several diagnoses: each one shows up,
+                                                     and no other (null = no known misconception)
+
+An assignment's catalogue, its examples, its solution and release notebooks (and one
+wrong notebook for nbgrader) are graded as ONE batch by the real command.
+
+The course's minimums (at least 8 right and 20 wrong entries; a stub, a crash and an
+unexplained wrong value among them) bind every catalogue, except one whose folder has a
+catalogue.toml saying ``minimums = false``: the skeleton that
+``python -m autograder new-assignment`` writes, until its catalogue is complete.
+"""
 import json
 import re
 import shutil
+import tomllib
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
+from nbgrader_course import nbgrader_meta, read, source, write
 
+CATALOGUE = ROOT / "tests" / "catalogue"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+MIN_RIGHT, MIN_WRONG = 8, 20
+# Diagnoses the engine gives when the code gives no answer at all: a wrong notebook for
+# nbgrader's comparison should answer, wrongly.
+NO_ANSWER = {"not_implemented", "crashed", "timeout", "missing_function", "output_limit", "memory_limit"}
 
 
-def grade_batch(base, assignment, catalogue, examples, solution, release):
-    """Catalogue, solution, release and examples graded as ONE batch by the real command,
-    both languages; the output folder (the notebooks' student ids: solution, release)."""
-    shutil.copy(solution, base / "solution.ipynb")
-    shutil.copy(release, base / "release.ipynb")
+# ----- the catalogue's files -----
+def entries(assignment):
+    return sorted((CATALOGUE / assignment).glob("*.py"))
+
+
+def expectation(path):
+    """{function: {diagnosis or None}} from the header; {} for a right answer."""
+    lines = [line[len("# expect:"):].strip() for line in path.read_text(encoding="utf-8").splitlines()
+             if line.startswith("# expect:")]
+    assert len(lines) == 1, f"{path.name}: needs exactly one '# expect:' line"
+    if lines[0] == "full":
+        return {}
+    wanted = {}
+    for part in lines[0].split(","):
+        function, _, codes = part.strip().partition("=")
+        wanted[function.strip()] = {None if code == "null" else code for code in codes.split("|")}
+    return wanted
+
+
+def labels(assignment):
+    return {path.stem: expectation(path) for path in entries(assignment)}
+
+
+def minimums_apply(assignment):
+    """False only for a catalogue whose catalogue.toml says ``minimums = false``."""
+    settings = CATALOGUE / assignment / "catalogue.toml"
+    if not settings.is_file():
+        return True
+    with open(settings, "rb") as handle:
+        return tomllib.load(handle).get("minimums", True) is not False
+
+
+def assert_labels_well_formed(labelled, functions):
+    """Every label names a graded function, and each wrong entry breaks exactly one."""
+    for name, wanted in labelled.items():
+        assert set(wanted) <= set(functions), f"{name}: unknown function in the label: {set(wanted) - set(functions)}"
+        assert len(wanted) <= 1, f"{name}: a wrong entry should break one function, not {sorted(wanted)}"
+
+
+def covered_codes(labelled):
+    return {code for wanted in labelled.values() for codes in wanted.values() for code in codes}
+
+
+def assert_minimums(labelled, functions):
+    """At least 8 right and 20 wrong entries; a stub, a crash and a wrong value no known
+    misconception explains among them; every function broken by at least one entry."""
+    right = [name for name, wanted in labelled.items() if not wanted]
+    wrong = [wanted for wanted in labelled.values() if wanted]
+    assert len(right) >= MIN_RIGHT and len(wrong) >= MIN_WRONG, \
+        f"{len(right)} right and {len(wrong)} wrong entries; the minimums are {MIN_RIGHT} and {MIN_WRONG}"
+    covered = covered_codes(labelled)
+    for code, what in (("not_implemented", "a stub"), ("crashed", "a crash"), (None, "an unexplained wrong value")):
+        assert code in covered, f"no catalogue entry is {what} ({code})"
+    unbroken = set(functions) - {function for wanted in wrong for function in wanted}
+    assert not unbroken, f"no wrong entry for {sorted(unbroken)}"
+
+
+def assert_covers(labelled, required):
+    """Every diagnosis in ``required`` is some wrong entry's label."""
+    missing = set(required) - covered_codes(labelled)
+    assert not missing, f"no catalogue entry diagnosed as {sorted(missing)}"
+
+
+# ----- grading one assignment's batch -----
+def nbgrader_wrong_entry(assignment):
+    """The first wrong entry whose labelled function answers, wrongly (not a stub or a crash)."""
+    for path in entries(assignment):
+        wanted = expectation(path)
+        if wanted and not covered_codes({path.stem: wanted}) & NO_ANSWER:
+            return path
+    raise AssertionError(f"tests/catalogue/{assignment} has no wrong entry that answers wrongly")
+
+
+def with_script(release, script):
+    """The released notebook as a student who pasted ``script`` into the first answer cell
+    and cleared the other answer cells would submit it."""
+    notebook = json.loads(json.dumps(release))
+    answers = [c for c in notebook["cells"] if c["cell_type"] == "code" and nbgrader_meta(c).get("solution")]
+    for number, cell in enumerate(answers):
+        cell["source"] = script if number == 0 else ""
+        cell["outputs"] = []
+    return notebook
+
+
+def notebooks(assignment):
+    """student -> notebook path of the batch's notebooks (solution, release) in the repository."""
+    return {"solution": ROOT / "solutions" / assignment / f"{assignment}.ipynb",
+            "release": ROOT / "assignments" / assignment / f"{assignment}.ipynb"}
+
+
+def grade_batch(base, assignment):
+    """Catalogue, examples, solution, release and the nbgrader comparison's wrong notebook,
+    graded as ONE batch by the real command, both languages; returns the output folder.
+    The notebooks' student ids are solution, release and nbgrader_wrong (in ``base``)."""
+    paths = [CATALOGUE / assignment]
+    examples = ROOT / "examples" / assignment
+    if examples.is_dir():
+        paths.append(examples)
+    folder = base / "notebooks"
+    folder.mkdir()
+    for student, path in notebooks(assignment).items():
+        shutil.copy(path, folder / f"{student}.ipynb")
+    wrong = nbgrader_wrong_entry(assignment).read_text(encoding="utf-8")
+    write(folder / "nbgrader_wrong.ipynb", with_script(read(notebooks(assignment)["release"]), wrong))
     out = base / "out"
-    done = run_cli("grade", catalogue, examples, base / "solution.ipynb", base / "release.ipynb",
-                   "--assignment", assignment, "--out", out, "--jobs", "2", "--lang", "ja+en")
+    done = run_cli("grade", *paths, folder, "--assignment", assignment, "--out", out, "--jobs", "2",
+                   "--lang", "ja+en")
     assert done.returncode == 0, done.stdout + done.stderr
     return out
-
-
-def assert_catalogue_covers(labels, required, functions):
-    """``labels``: {entry name: its expectation}.  At least 8 right and 20 wrong entries;
-    every required diagnosis, an unexplained wrong value, a stub and a crash among them;
-    each wrong entry breaks exactly one function, and every function is broken by one."""
-    right = [name for name, wanted in labels.items() if not wanted]
-    wrong = [wanted for wanted in labels.values() if wanted]
-    assert len(right) >= 8 and len(wrong) >= 20, (len(right), len(wrong))
-    covered = {code for wanted in wrong for codes in wanted.values() for code in codes}
-    assert required <= covered, f"no catalogue entry diagnosed as {sorted(required - covered)}"
-    assert None in covered and "not_implemented" in covered and "crashed" in covered
-    assert all(len(wanted) == 1 for wanted in wrong)          # each breaks one function
-    assert {f for wanted in wrong for f in wanted} == set(functions)
-
-
-def assert_entry(out, entry, wanted, functions):
-    """One catalogue entry, graded in ``out``, is graded as its label ``wanted`` says."""
-    assert set(wanted) <= set(functions), f"unknown function in the label: {set(wanted) - set(functions)}"
-    assert_graded(result_of(out, entry.stem), wanted, functions, entry.read_text(encoding="utf-8"))
 
 
 def result_of(out, student):
@@ -58,7 +161,20 @@ def verdicts(result, functions):
     return table
 
 
+def function_scores(result, functions):
+    return {function: score for function, (score, *_) in verdicts(result, functions).items()}
+
+
+# ----- one graded entry -----
+def assert_entry(out, entry, wanted, functions):
+    """One catalogue entry, graded in ``out``, is graded as its label ``wanted`` says."""
+    assert set(wanted) <= set(functions), f"unknown function in the label: {set(wanted) - set(functions)}"
+    assert_graded(result_of(out, entry.stem), wanted, functions, entry.read_text(encoding="utf-8"))
+
+
 def assert_graded(result, wanted, functions, entry_text=""):
+    """Functions not in ``wanted`` keep full marks; each one in it loses points, with exactly
+    the wanted diagnoses, every failing check scoring 0 with a message that explains itself."""
     for function, (score, maximum, found, failed) in verdicts(result, functions).items():
         if function not in wanted:
             assert not failed and score == maximum, \
@@ -68,18 +184,51 @@ def assert_graded(result, wanted, functions, entry_text=""):
         assert found == wanted[function], f"wrong diagnosis for {function}: got {found}, expected {wanted[function]}: " \
             + "; ".join(f"{t['name']}={t['extra_data']['diagnosis']}" for t in failed)
         for test in failed:
-            assert test["score"] == 0
+            assert test["score"] == 0 and test["output"].strip(), test["name"]
             explains(test, entry_text)
 
 
-def explains(test, entry_text):
-    """The message, in both languages, says what the student needs to act on."""
-    text, code = test["output"], test["extra_data"]["diagnosis"]
-    assert JAPANESE.search(text) and re.search(r"[a-z]{3,} [a-z]{3,}", text), text
-    assert not re.search(r"[(\s]\?[)\s,.]", text), f"an unfilled fact in: {text}"
+def split_languages(output):
+    """(ja, en) of a ja+en message: ja ends with the last line holding Japanese (a value such
+    as a 2-D array may take several lines)."""
+    lines = output.split("\n")
+    last = max(i for i, line in enumerate(lines) if JAPANESE.search(line))
+    return "\n".join(lines[:last + 1]), "\n".join(lines[last + 1:])
+
+
+def explains(test, entry_text=""):
+    """A failing check's message, in both languages, says what a student needs to act on,
+    and shows no traceback or grader path."""
+    text = test["output"]
+    assert JAPANESE.search(text), f"no Japanese in: {text}"
+    ja, en = split_languages(text)
+    assert ja.strip() and en.strip() and not JAPANESE.search(en), text
+    assert "Traceback" not in text and "graders/" not in text, text
+    code = test["extra_data"]["diagnosis"]
+    assert not re.search(r"(^|[\s(])\?($|[\s,.)])", en), f"an unfilled fact in: {en}"
     if code is None:                       # still: which input, which value, which expectation
-        assert re.search(r"for .+ it returned .+; expected .+", text, re.S), text
+        assert re.search(r"for .+ it returned .+; expected .+", en, re.S), en
     elif code == "crashed":                # the exception's type and the student's own line
-        found = re.search(r"raised (\w+Error): .*\(line (\d+): (.+)\)", text)
-        assert found, text
-        assert found.group(3).strip() == entry_text.splitlines()[int(found.group(2)) - 1].strip()
+        found = re.search(r"raised (\w+(Error|Exception)): .*\(line (\d+): (.+)\)$", en)
+        assert found, en
+        if entry_text:
+            own = entry_text.splitlines()[int(found.group(3)) - 1].strip()
+            assert found.group(4) == own, (found.group(4), own)
+    elif code == "timeout":
+        assert "Time limit exceeded" in en and "time limit" in ja, text
+
+
+def solution_statements(notebook):
+    """The source notebook's answer code (statements of 12 characters or more, whitespace
+    removed) that its task text does not already spell out: what no message may show."""
+    import ast
+    task_text = re.sub(r"\s+", "", "".join(source(c) for c in notebook["cells"] if c["cell_type"] == "markdown"))
+    statements = set()
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code" and nbgrader_meta(cell).get("solution"):
+            for node in ast.walk(ast.parse(source(cell))):
+                if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return)):
+                    text = re.sub(r"\s+", "", ast.unparse(node))
+                    if len(text) >= 12 and text not in task_text:
+                        statements.add(text)
+    return statements

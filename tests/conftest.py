@@ -62,11 +62,28 @@ def cli():
 
 
 def copy_repository(target):
-    """The repository's tracked files (as a fresh clone has them) copied to ``target``."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    """The repository's files (tracked, and new ones git does not ignore: what the next
+    commit holds) copied to ``target``."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout
     for name in filter(None, listed.decode().split("\0")):
         source, destination = ROOT / name, Path(target) / name
         if source.is_file():
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(source.read_bytes())
     return Path(target)
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory):
+    """batch(assignment) -> the output folder of its catalogue, examples, solution, release
+    and nbgrader comparison notebook, graded as one batch by the real command, once per
+    session (catalogue_checks.grade_batch)."""
+    from catalogue_checks import grade_batch
+    graded = {}
+
+    def of(assignment):
+        if assignment not in graded:
+            graded[assignment] = grade_batch(tmp_path_factory.mktemp(f"batch_{assignment}"), assignment)
+        return graded[assignment]
+    return of

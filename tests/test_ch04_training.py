@@ -1,12 +1,9 @@
-"""ch04_training (4.5 training a two-layer net): graders proven on a catalogue, notebooks that
-follow the course.
-
-The catalogue (tests/catalogue/ch04_training/*.py, labelled as test_catalogue.py describes), the
-solution notebook, the release and the sample class in examples/ch04_training/ are graded as
-ONE batch by the real command; any false pass, false fail or wrong diagnosis fails the test
-named after the entry.  The release must be what nbgrader makes of the solution, the public
-checks' hand-written numbers must be what the reference computes, and the student kit's
-self-check must run this assignment's public checks without the hidden reference.
+"""ch04_training (4.5 training a two-layer net), beyond the contract every assignment signs
+(test_contract.py): its catalogue covers the diagnoses issue 5 asks for; mechanical mutants
+of right answers lose points; the sample class in examples/ch04_training/ is graded as
+described; the notebook keeps the course's signatures and trains under nbgrader; the public
+checks' hand-written numbers are what the reference computes; the student kit's self-check
+runs this assignment's public checks without the hidden reference.
 """
 import ast
 import re
@@ -15,16 +12,13 @@ import subprocess
 import sys
 import tomllib
 
-import nbformat
 import numpy as np
 import pytest
-from nbgrader.nbgraderformat import MetadataValidator
 
 import mutation
 from conftest import ROOT, run_cli
-from nbgrader_course import assert_release_in_sync, make_course, nbgrader, nbgrader_meta, read, source
-from catalogue_checks import assert_catalogue_covers, assert_entry, assert_graded, grade_batch, result_of, verdicts
-from test_catalogue import expectation
+from nbgrader_course import make_course, nbgrader, nbgrader_meta, read, source
+from catalogue_checks import assert_covers, assert_graded, labels, result_of, verdicts
 
 from autograder.course import GRADERS, load_course
 from autograder.kit import build_kit
@@ -32,7 +26,6 @@ from autograder.run import import_probes
 
 ASSIGNMENT = "ch04_training"
 FOLDER = ROOT / "tests" / "catalogue" / ASSIGNMENT
-ENTRIES = sorted(FOLDER.glob("*.py"))
 SOURCE = ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 RELEASE = ROOT / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 EXAMPLES = ROOT / "examples" / ASSIGNMENT
@@ -65,8 +58,8 @@ def grade_cell_id(function):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    return grade_batch(tmp_path_factory.mktemp(ASSIGNMENT), ASSIGNMENT, FOLDER, EXAMPLES, SOURCE, RELEASE)
+def graded(batch):
+    return batch(ASSIGNMENT)
 
 
 @pytest.fixture(scope="module")
@@ -75,43 +68,8 @@ def functions():
 
 
 # ----- the catalogue -----
-def test_catalogue_is_large_and_covers_the_required_diagnoses():
-    assert_catalogue_covers({p.name: expectation(p) for p in ENTRIES}, REQUIRED, FUNCTIONS)
-
-
-@pytest.mark.parametrize("entry", ENTRIES, ids=lambda p: p.stem)
-def test_entry_is_graded_as_labelled(entry, graded, functions):
-    assert_entry(graded, entry, expectation(entry), functions)
-
-
-def solution_statements():
-    """The solution's graded code (statements, whitespace removed) that the task text does
-    not already spell out, to look for in messages."""
-    notebook = read(SOURCE)
-    task_text = re.sub(r"\s+", "", "".join(source(c) for c in notebook["cells"] if c["cell_type"] == "markdown"))
-    statements = set()
-    for cell in notebook["cells"]:
-        if nbgrader_meta(cell).get("solution"):
-            for node in ast.walk(ast.parse(source(cell))):
-                if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return)):
-                    text = re.sub(r"\s+", "", ast.unparse(node))
-                    if len(text) >= 12 and text not in task_text:
-                        statements.add(text)
-    return statements
-
-
-def test_no_message_gives_away_solution_code(graded):
-    statements = solution_statements()
-    assert len(statements) >= 10
-    for folder in sorted(p for p in graded.iterdir() if p.is_dir()):
-        for test in result_of(graded, folder.name)["tests"]:
-            text = test["output"]
-            if test["extra_data"]["diagnosis"] == "crashed":     # quotes the student's own line
-                text = re.sub(r"\(line \d+: .*\)", "", text)
-            flat = re.sub(r"\s+", "", text).replace('"', "'")
-            leaked = [s for s in statements if s.replace('"', "'") in flat]
-            assert not leaked, f"{folder.name} {test['name']} shows solution code {leaked}"
-            assert "Traceback" not in text and "graders/" not in text and "reference" not in text
+def test_catalogue_covers_the_required_diagnoses():
+    assert_covers(labels(ASSIGNMENT), REQUIRED)
 
 
 # ----- mechanical mutants of right answers lose points -----
@@ -146,23 +104,11 @@ def test_every_mutant_is_killed_or_recorded_as_equivalent(tmp_path, functions, c
         assert len(record.get("reason", "")) > 20 and record.get("change"), mutant_id
 
 
-# ----- solution, release, examples -----
-def test_solution_scores_full_marks(graded, functions):
-    result = result_of(graded, "solution")
-    assert result["score"] == sum(functions.values()) == result["extra_data"]["max_score"]
-    assert_graded(result, {}, functions)
-
-
+# ----- examples -----
 def test_answered_release_loads_without_a_problem(graded):
     """A student's finished notebook (s001): every cell runs in the sandbox, which has numpy
     only (the data cell then says the training is skipped)."""
     assert result_of(graded, "s001_kato")["extra_data"]["load_problems"] == []
-
-
-def test_release_scores_zero_without_a_crash(graded, functions):
-    result = result_of(graded, "release")
-    assert result["score"] == 0
-    assert {t["extra_data"]["diagnosis"] for t in result["tests"]} == {"not_implemented"}
 
 
 @pytest.mark.parametrize("student", sorted(EXAMPLE_VERDICTS))
@@ -170,27 +116,7 @@ def test_example_class_is_graded_as_described(student, graded, functions):
     assert_graded(result_of(graded, student), EXAMPLE_VERDICTS[student], functions)
 
 
-def test_release_is_in_sync_with_the_solution(tmp_path):
-    assert_release_in_sync(tmp_path, ASSIGNMENT)
-
-
 # ----- the notebook follows the course's conventions -----
-def test_source_is_valid_nbgrader_and_carries_course_config_points(functions):
-    notebook = nbformat.read(SOURCE, as_version=4)
-    nbformat.validate(notebook)
-    MetadataValidator().validate_nb(notebook)
-    metas = [nbgrader_meta(c) for c in notebook.cells if nbgrader_meta(c)]
-    assert all(m["schema_version"] == 3 for m in metas)
-    tests = {m["grade_id"]: c for c in notebook.cells if (m := nbgrader_meta(c)).get("grade")}
-    assert set(tests) == {grade_cell_id(f) for f in functions}
-    for function, points in functions.items():
-        cell = tests[grade_cell_id(function)]
-        assert nbgrader_meta(cell)["points"] == points and nbgrader_meta(cell)["locked"]
-        visible, hidden = source(cell).split("### BEGIN HIDDEN TESTS")
-        assert f'check("{function}", globals(), assignment="{ASSIGNMENT}")' in visible
-        assert f'grade("{function}", globals(), assignment="{ASSIGNMENT}")' in hidden
-
-
 def signature(code, function):
     """The argument list of ``function`` ("TwoLayerNet.loss" looks inside class TwoLayerNet)."""
     *owner, name = function.split(".")
@@ -203,10 +129,8 @@ def signature(code, function):
 
 def test_notebook_layout_and_release_stubs():
     code = [source(c) for c in read(SOURCE)["cells"] if c["cell_type"] == "code"]
-    assert "from autograder.notebook import check, check_all" in code[0] and "import matplotlib_fontja" in code[0]
-    assert code[-1].strip() == f'check_all(globals(), assignment="{ASSIGNMENT}")'
     text = "\n\n".join(code)
-    assert "common." not in text and "urlopen" not in text and "load_mnist" not in text     # nothing downloaded
+    assert "load_mnist" not in text                                   # nothing downloaded
     assert "load_digits" in text and "except ImportError" in text     # the data cell copes without scikit-learn
     for function, args in SIGNATURES.items():
         assert signature(text, function) == args, f"{function} must keep the signature {args}"
@@ -219,8 +143,6 @@ def test_notebook_layout_and_release_stubs():
     for cell in given + stubs:
         exec(compile(source(cell), nbgrader_meta(cell)["grade_id"], "exec"), namespace)
     assert source(stubs[0]).count("raise NotImplementedError()") == 5
-    released = "\n".join(source(c) for c in release["cells"])
-    assert "BEGIN SOLUTION" not in released and "BEGIN HIDDEN TESTS" not in released and "grade(" not in released
     net = namespace["TwoLayerNet"].__new__(namespace["TwoLayerNet"])
     x, t = np.ones((2, 3)), np.eye(2)
     calls = [lambda: namespace["TwoLayerNet"](3, 4, 2), lambda: net.predict(x), lambda: net.loss(x, t),
@@ -291,13 +213,13 @@ def test_student_kit_self_check_runs_without_the_hidden_reference(tmp_path):
 
 @pytest.mark.nbgrader
 def test_nbgrader_autograde_agrees_and_the_notebook_trains(tmp_path, graded, functions):
-    """nbgrader's test cells (grade() in the student's kernel) give each function the points
-    the grading command gives it; in the kernel, which has scikit-learn, the finished notebook
-    trains on the digits (accuracy well above chance) and measures the numerical gradient."""
+    """A finished notebook (s001): nbgrader's test cells give each function the points the
+    grading command gives it; in the kernel, which has scikit-learn, the notebook trains on
+    the digits (accuracy well above chance) and measures the numerical gradient."""
     from nbgrader.api import Gradebook
     course = make_course(tmp_path)
     nbgrader(course, "generate_assignment", ASSIGNMENT)
-    students = ("s001_kato", "s002_yoshida", "s003_yamamoto")
+    students = ("s001_kato",)
     for student in students:
         target = course / "nbgrader_work" / "submitted" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
         target.parent.mkdir(parents=True)
