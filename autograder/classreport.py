@@ -8,15 +8,14 @@ paths, and the page's own Japanese text uses a subset of the bundled IPAex Gothi
 (embedding is allowed by its licence), so the page needs no network and no fonts.
 """
 import base64
-import html
 import io
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import escape, results
 from .course import UsageError
-from . import results
 from .files import read_csv, write_atomic
 
 NAMES_SHOWN = 30          # more students than this under a diagnosis: the list is folded
@@ -133,7 +132,7 @@ def _svg(figure):
 
 def _image(svg, alt):
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(alt)}">'
+    return f'<img src="data:image/svg+xml;base64,{data}" alt="{escape.html(alt)}">'
 
 
 # ----- page ----------------------------------------------------------------
@@ -165,14 +164,14 @@ def _diagnoses(found, assignment):
     items = []
     for diagnosis in ranked:
         n = len(diagnosis.students)
-        names = html.escape(", ".join(diagnosis.students))
+        names = escape.html(", ".join(diagnosis.students))
         who = f'<p class="who">{names}</p>' if n <= NAMES_SHOWN else \
             f'<details class="who"><summary>{n} 人を表示 / show {n} students</summary>{names}</details>'
         items.append(
-            f'<li><h3><code>{html.escape(diagnosis.code)}</code>'
-            f' — <code>{html.escape(diagnosis.function)}</code>'
+            f'<li><h3><code>{escape.html(diagnosis.code)}</code>'
+            f' — <code>{escape.html(diagnosis.function)}</code>'
             f' <span class="count">{n} 人 / students ({100 * n / count:.0f}%)</span></h3>'
-            f'<p class="example">{html.escape(diagnosis.example)}</p>{who}</li>')
+            f'<p class="example">{escape.html(diagnosis.example)}</p>{who}</li>')
     return '<ol class="diagnoses">' + "".join(items) + "</ol>"
 
 
@@ -180,15 +179,15 @@ def _table(found, assignment):
     functions = assignment.function_points()
     head = ['<th data-type="text"><button>学生 / Student</button></th>',
             f'<th data-type="number"><button>得点 / Score ({assignment.max_score:g})</button></th>']
-    head += [f'<th data-type="number"><button>{html.escape(f)} ({p:g})</button></th>'
+    head += [f'<th data-type="number"><button>{escape.html(f)} ({p:g})</button></th>'
              for f, p in functions.items()]
     head.append('<th data-type="text"><button>診断 / Diagnoses</button></th>')
     body = []
     for student, score, scores, codes in found.rows:
-        cells = [f"<td>{html.escape(student)}</td>", f'<td data-value="{score:g}">{score:g}</td>']
+        cells = [f"<td>{escape.html(student)}</td>", f'<td data-value="{score:g}">{score:g}</td>']
         cells += [f'<td data-value="{scores[f]:g}">{scores[f]:g}</td>' if f in scores
                   else '<td data-value="-1">–</td>' for f in functions]
-        cells.append(f"<td>{html.escape(', '.join(codes))}</td>")
+        cells.append(f"<td>{escape.html(', '.join(codes))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="sortable" id="students"><thead><tr>{"".join(head)}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
@@ -221,8 +220,8 @@ def _overrides(graded_dir):
     changed = [row for row in read_csv(path) if row.get("overrides")]
     if not changed:
         return ""
-    rows = "".join(f"<tr><td>{html.escape(r['student'])}</td><td>{html.escape(r.get('original_score', ''))}"
-                   f" → {html.escape(r['score'])}</td><td>{html.escape(r['overrides'])}</td></tr>"
+    rows = "".join(f"<tr><td>{escape.html(r['student'])}</td><td>{escape.html(r.get('original_score', ''))}"
+                   f" → {escape.html(r['score'])}</td><td>{escape.html(r['overrides'])}</td></tr>"
                    for r in changed)
     return ("<h2>手動調整 / Manual adjustments</h2>"
             "<p>overrides.csv から grades_final.csv に適用 / applied from overrides.csv to grades_final.csv</p>"
@@ -235,7 +234,7 @@ def render(found, assignment, overrides=""):
     histogram, pass_rates = _plots(found, assignment)
     title = f"{assignment.id}: {assignment.title}"
     body = f"""<body>
-<h1>クラスレポート / Class report — {html.escape(title)}</h1>
+<h1>クラスレポート / Class report — {escape.html(title)}</h1>
 {_summary(found, assignment)}
 <h2>クラス全体の誤解 / What the class misunderstood</h2>
 <p>診断ごとの学生数(多い順)/ Students per diagnosis, most frequent first.</p>
@@ -252,7 +251,7 @@ def render(found, assignment, overrides=""):
 </body>"""
     return (f'<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(title)}</title>"
+            f"<title>{escape.html(title)}</title>"
             f"<style>{_font_face(title + body + STYLE)}{STYLE}</style></head>\n"
             f"{body}</html>\n")
 

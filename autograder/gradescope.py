@@ -174,10 +174,11 @@ def _message_result(assignment, lang, text, **facts):
 
 
 def find_submission(folder, assignment_id):
-    """The file to grade in Gradescope's submission folder (never a link: it could point
-    at a file only root may read)."""
+    """The file to grade in Gradescope's submission folder (never a link, nor a file reached
+    through a linked folder: it could point at a file only root may read)."""
+    inside = folder.resolve()
     names = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*")
-                   if path.is_file() and not path.is_symlink()
+                   if path.is_file() and not path.is_symlink() and path.resolve().is_relative_to(inside)
                    and not any(part.startswith(".") or part == "__pycache__"
                                for part in path.relative_to(folder).parts))
     index, why = pick_submission(names, assignment_id)

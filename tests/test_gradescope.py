@@ -164,3 +164,18 @@ def test_usage_errors(tmp_path):
     assert done.returncode == 2 and "unknown assignment" in done.stderr
     done = run_cli("gradescope", ASSIGNMENT, "--output", tmp_path / "x.tar")
     assert done.returncode == 2 and ".zip" in done.stderr
+
+
+def test_the_submission_is_never_a_link_or_reached_through_one(tmp_path):
+    """A link to a file only root may read, or a folder linked to one, is never graded."""
+    from autograder.gradescope import find_submission
+    secret = tmp_path / "root_only"
+    secret.mkdir()
+    (secret / "ch04_gradient.ipynb").write_text("{}", encoding="utf-8")
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "notes.ipynb").symlink_to(secret / "ch04_gradient.ipynb")
+    (submission / "folder").symlink_to(secret, target_is_directory=True)
+    assert find_submission(submission, "ch04_gradient")[0] is None
+    (submission / "mine.ipynb").write_text("{}", encoding="utf-8")
+    assert find_submission(submission, "ch04_gradient")[0] == submission / "mine.ipynb"
