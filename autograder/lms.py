@@ -18,7 +18,7 @@ links, oversized files) are printed on stderr and listed, with every file's fate
 entry names written without the UTF-8 flag (Windows' Japanese zips: cp932) are decoded.
 
 One student's files never cost another student: everything a student uploaded is data.
-Each student (each LMS entry, each unrecognised file) is imported inside one boundary
+Each student (each LMS entry; the unrecognised files together) is imported in one boundary
 (``_guarded``): any failure while reading, expanding, choosing or writing their files
 (an encrypted or corrupt entry, a file and a folder of one name, a cap exceeded, a name
 the file system refuses) becomes that student's summary row, ``rejected`` or ``error``
@@ -414,6 +414,8 @@ def _keep_unplaced(base, group, rows_note, budget):
         for relative, item in group.items:
             parts = [_safe_part(part) for part in relative.split("/") if part not in ("", ".", "..")]
             target = staging.joinpath(*parts) if parts else staging / "_"
+            if staging not in target.parents:            # parts hold no "/" or "..": never true
+                raise Rejected(f"{relative}: would be written outside its folder (rejected)")
             data = item.read(budget)
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -456,7 +458,8 @@ def import_zip(archive_path, assignment_id, out_dir, roster=None, fmt="auto"):
         rows = [_row("rejected", source=name, note=why) for name, why in rejected]
         stray = Group("_unrecognised", items=[(item.path, item) for item in unrecognised])
         note = "not in Moodle's naming"
-        kept = _guarded(lambda: [_row("kept", note=_keep_unplaced(base, stray, note, budget))])[0]
+        budget.next_student()
+        [kept] = _guarded(lambda: [_row("kept", note=_keep_unplaced(base, stray, note, budget))])
         note = kept["note"] if kept["status"] == "kept" else f"{note}; not kept: {kept['note']}"
         rows += [_row("unrecognised", source=item.path, note=note) for item in unrecognised]
         owners = {}
@@ -517,7 +520,7 @@ def _place(group, student, owned, clash, roster, base, out_dir, assignment_id, b
                     student_id=student)
     if len(clash) > 1:
         return keep("duplicate", f"student ids differing only in case ({', '.join(clash)}) would share a "
-                    "folder on macOS and Windows; tell them apart in the roster", student_id=student)
+                    "folder on macOS and Windows; give them distinct ids in a roster", student_id=student)
     chosen, note = choose(group, assignment_id)
     if chosen is None:
         return keep("duplicate" if note.startswith("several") else "no_submission_file", note, student_id=student)
