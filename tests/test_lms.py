@@ -9,6 +9,8 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_cli
 
 from autograder import lms
@@ -31,12 +33,22 @@ class LegacyName(zipfile.ZipInfo):
         return self.filename.encode("cp932"), self.flag_bits & ~lms.UTF8_FLAG
 
 
-def make_zip(path, entries, legacy=False):
-    """entries: {name: str or bytes}; a name ending in "@link" is stored as a symbolic link."""
-    with zipfile.ZipFile(path, "w") as archive:
+class Encrypted(zipfile.ZipInfo):
+    """An entry whose headers say "encrypted" (flag bit 0x1), as `zip -P` writes them."""
+
+    def _encodeFilenameFlags(self):
+        name, flags = super()._encodeFilenameFlags()
+        return name, flags | 0x1
+
+
+def make_zip(path, entries, legacy=False, compression=zipfile.ZIP_STORED):
+    """entries: {name: str or bytes}; a name ending in "@link" is stored as a symbolic link,
+    one ending in "@encrypted" is flagged encrypted (see ``Encrypted``)."""
+    with zipfile.ZipFile(path, "w", compression) as archive:
         for name, content in entries.items():
-            kind = LegacyName if legacy else zipfile.ZipInfo
-            info = kind(name.removesuffix("@link"), (2024, 6, 1, 9, 30, 0))
+            kind = LegacyName if legacy else Encrypted if name.endswith("@encrypted") else zipfile.ZipInfo
+            info = kind(name.removesuffix("@link").removesuffix("@encrypted"), (2024, 6, 1, 9, 30, 0))
+            info.compress_type = compression
             if name.endswith("@link"):
                 info.external_attr = 0o120777 << 16
             archive.writestr(info, content)
@@ -213,3 +225,192 @@ def test_usage_errors_are_one_line(tmp_path):
     done = run_cli("import-lms", empty, "--assignment", ASSIGNMENT, "--out", tmp_path / "o2",
                    "--format", "moodle")
     assert done.returncode == 1 and "unrecognised: readme.txt" in done.stderr
+
+
+# ----- one student's hostile upload costs only that student -----
+
+class BadUtf8Name(zipfile.ZipInfo):
+    """An entry flagged UTF-8 whose name is not UTF-8: zipfile cannot even list the archive."""
+
+    def _encodeFilenameFlags(self):
+        return b"s002/\xff\xfe.ipynb", self.flag_bits | lms.UTF8_FLAG
+
+
+def zip_bytes(entries, tmp_path, name="inner.zip"):
+    """entries: {name: content}; a name ending in "@encrypted" gets the encrypted flag and
+    garbage (a real encryption header is 12 random-looking bytes)."""
+    path = make_zip(tmp_path / name, entries, compression=zipfile.ZIP_DEFLATED)
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+def crc_mismatch(tmp_path):
+    """A valid zip holding a notebook, one byte of its stored data then changed."""
+    path = tmp_path / "corrupt.zip"
+    content = notebook(CORRECT).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("ch04_gradient.ipynb", content)
+    data = bytearray(path.read_bytes())
+    at = data.index(content) + len(content) // 2
+    data[at] ^= 0x01
+    path.unlink()
+    return bytes(data)
+
+
+BEFORE, HOSTILE, AFTER = "Aoki Aya", "Baba Ben", "Chiba Chie"
+
+
+def class_zip(path, hostile):
+    """A Moodle download: an honest student, ``hostile``'s entries for Baba Ben, another honest one."""
+    entries = {f"{BEFORE}_3001_assignsubmission_file_/ch04_gradient.ipynb": notebook(CORRECT)}
+    entries |= {f"{HOSTILE}_3002_assignsubmission_file_/{name}": data for name, data in hostile.items()}
+    entries[f"{AFTER}_3003_assignsubmission_file_/課題4.ipynb"] = notebook(WRONG)
+    return make_zip(path, entries, compression=zipfile.ZIP_DEFLATED)
+
+
+def assert_only_the_hostile_student_lost(tmp_path, out, before):
+    """The honest students before and after the hostile one are imported as usual, the summary
+    is written, every field is one line, nothing lands outside ``out``; returns the hostile rows."""
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before + [out.name])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [".import", student_folder(out, BEFORE).name, student_folder(out, AFTER).name])
+    assert source_of(student_folder(out, BEFORE) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb") == CORRECT
+    assert source_of(student_folder(out, AFTER) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb") == WRONG
+    assert not list(out.rglob(".staging*"))
+    rows = summary(out)
+    imported = {r["student_id"]: r for r in rows if r["status"] == "imported"}
+    assert set(imported) == {BEFORE, AFTER}
+    assert imported[BEFORE]["note"] == imported[AFTER]["note"] == ""
+    assert imported[AFTER]["source"].endswith("/課題4.ipynb")
+    for row in rows:
+        assert not any(unicodedata.category(ch) in ("Cc", "Cf") for value in row.values() for ch in value), row
+    hostile = [r for r in rows if r["lms_name"] == HOSTILE]
+    assert hostile and all(r["status"] in ("rejected", "error") for r in hostile)
+    return hostile
+
+
+HOSTILE_UPLOADS = {
+    "encrypted entry in an uploaded zip": (
+        lambda tmp: {"提出.zip": zip_bytes({"ch04_gradient.ipynb@encrypted": b"\x8f" * 40}, tmp)}, "encrypted"),
+    "encrypted entry in the LMS zip": (
+        lambda tmp: {"ch04_gradient.ipynb@encrypted": b"\x8f" * 40}, "encrypted"),
+    "CRC mismatch in an uploaded zip": (lambda tmp: {"提出.zip": crc_mismatch(tmp)}, "CRC"),
+    "a file and a folder of one name": (
+        lambda tmp: {"提出.zip": zip_bytes({"a.ipynb": notebook(CORRECT), "a.ipynb/b.ipynb": notebook(WRONG),
+                                           "evil\n\x1b[2J\u202e.ipynb": notebook(WRONG)}, tmp)},
+        "a.ipynb/b.ipynb"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_UPLOADS))
+def test_a_hostile_upload_costs_only_its_student(tmp_path, case):
+    make, reason = HOSTILE_UPLOADS[case]
+    archive = class_zip(tmp_path / "moodle.zip", make(tmp_path))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    out = tmp_path / "submitted"
+    done = run_cli("import-lms", archive, "--assignment", ASSIGNMENT, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    hostile = assert_only_the_hostile_student_lost(tmp_path, out, before)
+    assert any(reason in r["note"] for r in hostile), hostile
+    told = [line for line in done.stderr.splitlines() if HOSTILE in line]
+    assert told and any(reason in line for line in told), done.stderr
+    assert "imported 2 submissions" in done.stdout
+
+
+def import_in_process(monkeypatch, capsys, *args):
+    """The command run in this process (so a test can lower the caps): (exit status, stderr)."""
+    from autograder.cli import main
+    monkeypatch.chdir(ROOT)
+    status = main(["import-lms", *map(str, args)])
+    return status, capsys.readouterr().err
+
+
+ZEROS = b"0" * (3 << 20)                       # 3 MiB that deflate to about 3 KB
+
+
+@pytest.mark.parametrize("case", ["one entry", "many entries", "nested zip", "many nested entries"])
+def test_a_zip_bomb_is_capped_per_student(tmp_path, monkeypatch, capsys, case):
+    monkeypatch.setattr(lms, "MAX_STUDENT_BYTES", 1 << 20)
+    monkeypatch.setattr(lms, "MAX_NESTED_ENTRIES", 20)
+    hostile = {
+        "one entry": lambda: {"ch04_gradient.ipynb": ZEROS},
+        "many entries": lambda: {f"part{i}.txt": ZEROS[:300_000] for i in range(5)},
+        "nested zip": lambda: {"bomb.zip": zip_bytes({"ch04_gradient.ipynb": ZEROS}, tmp_path)},
+        "many nested entries": lambda: {"bomb.zip": zip_bytes({f"{i}.txt": "" for i in range(21)}, tmp_path)},
+    }[case]()
+    archive = class_zip(tmp_path / "moodle.zip", hostile)
+    assert archive.stat().st_size < 100_000
+    before = sorted(p.name for p in tmp_path.iterdir())
+    out = tmp_path / "submitted"
+    status, err = import_in_process(monkeypatch, capsys, archive, "--assignment", ASSIGNMENT, "--out", out)
+    assert status == 0, err
+    hostile_rows = assert_only_the_hostile_student_lost(tmp_path, out, before)
+    assert [r["status"] for r in hostile_rows] == ["rejected"]
+    expected = "entries" if case == "many nested entries" else "1 MiB"
+    assert expected in hostile_rows[0]["note"], hostile_rows
+
+
+def test_the_import_total_is_capped(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(lms, "MAX_IMPORT_BYTES", 1 << 20)
+    big = notebook(CORRECT + "\n# " + "x" * 400_000)               # about 400 KB each
+    archive = make_zip(tmp_path / "moodle.zip", {
+        f"Student {n}_{4000 + n}_assignsubmission_file_/ch04_gradient.ipynb": big for n in range(1, 5)})
+    out = tmp_path / "submitted"
+    status, err = import_in_process(monkeypatch, capsys, archive, "--assignment", ASSIGNMENT, "--out", out)
+    assert status == 0, err
+    rows = {r["student_id"]: r for r in summary(out)}
+    assert {s: r["status"] for s, r in rows.items()} == {"Student 1": "imported", "Student 2": "imported",
+                                                         "Student 3": "rejected", "Student 4": "rejected"}
+    assert "one import" in rows["Student 3"]["note"]
+    assert not student_folder(out, "Student 3").exists()
+
+
+def test_an_unlistable_archive_is_a_usage_error(tmp_path):
+    archive = tmp_path / "bad_name.zip"
+    with zipfile.ZipFile(archive, "w") as raw:
+        raw.writestr("s001/ch04_gradient.ipynb", notebook(CORRECT))
+        raw.writestr(BadUtf8Name("placeholder"), notebook(CORRECT))
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes(archive.read_bytes()[:-30])
+    for path in (archive, truncated):
+        done = run_cli("import-lms", path, "--assignment", ASSIGNMENT, "--out", tmp_path / "o")
+        assert done.returncode == 2, done.stderr
+        assert len(done.stderr.splitlines()) == 1 and "not a readable zip" in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_student_ids_differing_only_in_case_never_share_a_folder(tmp_path):
+    archive = make_zip(tmp_path / "folders.zip", {
+        "s001/ch04_gradient.ipynb": notebook(CORRECT),
+        "Taro/ch04_gradient.ipynb": notebook(CORRECT),
+        "taro/ch04_gradient.ipynb": notebook(WRONG),
+    })
+    out = tmp_path / "submitted"
+    done = run_cli("import-lms", archive, "--assignment", ASSIGNMENT, "--out", out, "--format", "folders")
+    assert done.returncode == 0, done.stderr
+    rows = by_status(summary(out))
+    assert [r["student_id"] for r in rows["imported"]] == ["s001"]
+    assert sorted(r["student_id"] for r in rows["duplicate"]) == ["Taro", "taro"]
+    assert all("case" in r["note"] for r in rows["duplicate"])
+    assert sorted(p.name for p in out.iterdir()) == [".import", "s001"]
+
+
+def test_control_characters_in_names_are_escaped_on_disk_and_in_the_summary(tmp_path):
+    evil = "evil\n\x1b[2J\u202egnp.ipynb"
+    archive = class_zip(tmp_path / "moodle.zip", {evil: notebook(CORRECT), "b.ipynb": notebook(WRONG)})
+    before = sorted(p.name for p in tmp_path.iterdir())
+    out = tmp_path / "submitted"
+    done = run_cli("import-lms", archive, "--assignment", ASSIGNMENT, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before + ["submitted"])
+    rows = by_status(summary(out))
+    assert sorted(r["student_id"] for r in rows["imported"]) == [BEFORE, AFTER]
+    [row] = rows["duplicate"]
+    assert row["student_id"] == HOSTILE and "evil ⏎ \\x1b[2J\\u202egnp.ipynb" in row["note"]
+    kept = student_folder(out / ".import" / ASSIGNMENT / "unplaced", f"{HOSTILE}_3002")
+    assert sorted(p.name for p in kept.iterdir()) == ["b.ipynb", "evil%0A%1B[2J%E2%80%AEgnp.ipynb"]
+    told = [line for line in done.stderr.splitlines() if line.startswith("duplicate:")]
+    assert len(told) == 1 and HOSTILE in told[0]
+    assert len(done.stderr.splitlines()) == 1
