@@ -4,7 +4,8 @@ interrupted batch leaves nothing running.
 The attack of the robustness issue, replayed: a submission (otherwise correct) finds
 the graders folder through ``sys.modules`` (the probes module) and by path, and tries to
 plant a conftest.py there, a line in the grading user's ~/.bashrc, and files in the
-output folder, the repository, a world-writable folder, /var/tmp and /dev/shm.  It is
+output folder, the repository, a world-writable folder, /var/tmp and /dev/shm, and to
+make repository files world-writable and backdate them.  It is
 graded by the real command in a batch beside an honest correct submission, on a copy
 of the repository, in every mode:
 
@@ -57,6 +58,12 @@ def _plant():
                 handle.write({line!r} + "\\n")
         except OSError:
             pass
+    for path in {touched!r}:                            # metadata: made world-writable, backdated
+        for change in (lambda: _os.chmod(path, 0o777), lambda: _os.utime(path, (0, 0))):
+            try:
+                change()
+            except OSError:
+                pass
 
 
 _plant()
@@ -94,12 +101,20 @@ class Setup:
                         self.repo / "planted.txt", self.repo / "autograder" / "conftest.py",
                         self.shared / "planted.txt", Path(f"/var/tmp/planted-{marker}"),
                         Path(f"/dev/shm/planted-{marker}")]
-        attack = ATTACK.format(targets=[str(t) for t in self.targets], line=f"# {PLANTED} {marker}")
+        self.touched = [self.repo / "course_config.py", self.graders / "probes.py"]
+        attack = ATTACK.format(targets=[str(t) for t in self.targets], line=f"# {PLANTED} {marker}",
+                               touched=[str(t) for t in self.touched])
         (self.subs / "attack.py").write_text(CORRECT.read_text(encoding="utf-8") + attack, encoding="utf-8")
         shutil.copy(CORRECT, self.subs / "correct.py")
         if user:
             subprocess.run(["chown", "-R", f"{user.pw_uid}:{user.pw_gid}", str(self.base)], check=True)
         os.chmod(self.shared, 0o777)
+        self.metadata = [self._metadata(path) for path in self.touched]
+
+    @staticmethod
+    def _metadata(path):
+        stat = path.stat()
+        return stat.st_mode, stat.st_mtime_ns
 
     def grade(self, *extra, no_userns=False, no_landlock=False, isolation="reduced"):
         command = [sys.executable, "-m", "autograder", "grade", str(self.subs), "--assignment", ASSIGNMENT,
@@ -119,6 +134,8 @@ class Setup:
         now = self.bashrc.read_bytes() if self.bashrc.exists() else None
         if now != self.bashrc_before:
             found.append(str(self.bashrc))
+        found += [f"{path} (mode or time)" for path, before in zip(self.touched, self.metadata)
+                  if self._metadata(path) != before]
         return found
 
     def clean(self):

@@ -229,7 +229,7 @@ def _become_init(sock, jailing, probes, folder):
         jail.no_new_privileges()
         jail.set_limits(jailing.limits)
         _quiet_stdio(sock.fileno())
-        if jailing.protection == "landlock" and not jail.restrict_writes(folder):
+        if jailing.protection == "landlock" and not (jail.restrict_writes(folder) and seccomp.fence_metadata()):
             return
         seccomp.install()
         os.environ.clear()
