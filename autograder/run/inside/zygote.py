@@ -125,16 +125,18 @@ class _Jailing:
         self.isolated = self.protection == "namespaces"
 
     def _try(self, kind, folder):
-        ok = self.enclose(kind, folder) and (kind != "landlock" or jail.restrict_writes(folder))
+        # Python made readable or not, the readability check below says so.
+        ok = self.enclose(kind, folder, strict=False) and (kind != "landlock" or jail.restrict_writes(folder))
         if kind != "namespaces":
             _drop(self.uid)                 # as the loader does
         return {"ok": bool(ok), "unreadable": [path for path in self.python if not _readable(path)]}
 
-    def enclose(self, kind, folder):
+    def enclose(self, kind, folder, strict=True):
         """In a fresh child of the zygote: make the Python installation readable to the
-        submission's uid if needed, and with namespaces, drop to that uid and enter them."""
-        if self.hidden:
-            jail.expose(self.hidden, _outermost(self.python))
+        submission's uid if needed, and with namespaces, drop to that uid and enter them.
+        False when that failed (``strict``: making Python readable too)."""
+        if self.hidden and not jail.expose(self.hidden, _outermost(self.python)) and strict:
+            return False
         if kind == "namespaces":
             _drop(self.uid)
             jail.dumpable()             # our own /proc/self/uid_map must be writable
