@@ -6,12 +6,17 @@ results are already on disk) and goes to ``on_done``.
 Local workers are ``python -m autograder.executors SETTINGS``: they read one submission
 per JSON line on stdin and answer one JSON line each on stdout:
     {"graded": <results.json>} | {"failure": {"student": ..., "bugs": [...]}} | {"fatal": "..."}
+However a batch ends (Ctrl-C included), its workers are stopped: SIGTERM, which a worker
+turns into KeyboardInterrupt so that its sandbox is closed (and every submission in it
+killed), then SIGKILL after a second.  A worker whose parent dies gets SIGTERM too.
 """
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from .grade import grade_stream
@@ -23,6 +28,7 @@ from .submissions import Submission
 
 DASK_CHUNK = 25           # submissions per Dask task: pytest collects once per task
 STOPS_A_WORKER = (GraderBug, WorkerFailed)
+STOP_SECONDS = 1.0        # a worker told to stop gets this long to close its sandbox, then SIGKILL
 
 
 def grade_batch(course, assignment, submissions, *, out_dir, jobs, isolation, lang, on_done,
@@ -65,17 +71,47 @@ def _from_message(message):
 # ----- local worker processes -----
 
 def _in_processes(course, assignment, submissions, out_dir, jobs, isolation, lang, done):
+    processes = []
+    try:
+        return _run_workers(course, assignment, submissions, out_dir, jobs, isolation, lang, done, processes)
+    finally:
+        _stop(processes)
+
+
+def _stop(processes):
+    """End the workers still running (an interrupted batch): SIGTERM, then SIGKILL."""
+    running = [process for process in processes if process.poll() is None]
+    for process in running:
+        process.terminate()
+    deadline = time.monotonic() + STOP_SECONDS
+    for process in running:
+        try:
+            process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    for process in processes:
+        for pipe in (process.stdin, process.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+
+
+def _run_workers(course, assignment, submissions, out_dir, jobs, isolation, lang, done, processes):
     failures = []
     queue = iter(submissions)
     selector = selectors.DefaultSelector()
     for slot in range(min(jobs, len(submissions))):
         settings = {"config": os.path.abspath(course.path), "assignment": assignment.id,
-                    "out": os.path.abspath(out_dir), "isolation": isolation, "lang": lang, "slot": slot}
+                    "out": os.path.abspath(out_dir), "isolation": isolation, "lang": lang, "slot": slot,
+                    "parent": os.getpid()}
         # Started from the package's own folder: ``-m`` puts the working folder first on the
         # import path, and the caller's may be the folder being graded.
         process = subprocess.Popen([sys.executable, "-m", "autograder.executors", json.dumps(settings)],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                    encoding="utf-8", bufsize=1, cwd=PACKAGE.parent)
+        processes.append(process)
         worker = {"process": process, "busy": []}
         selector.register(process.stdout, selectors.EVENT_READ, worker)
         for _ in range(2):                      # one being graded, one waiting: no idle gap
@@ -119,7 +155,12 @@ def _feed(worker, queue):
 def worker_main(argv):
     """A local worker process: submissions in on stdin, answers out on stdout."""
     from .course import load_course
+    from .run.inside import jail
     settings = json.loads(argv[1])
+    signal.signal(signal.SIGTERM, _interrupt)
+    jail.prctl(jail.PR_SET_PDEATHSIG, signal.SIGTERM)          # the batch ended without us: stop
+    if os.getppid() != settings.get("parent", os.getppid()):   # it already had
+        return 130
     course = load_course(settings["config"])
     assignment = course.assignment(settings["assignment"])
     out = sys.stdout
@@ -138,11 +179,20 @@ def worker_main(argv):
         grade_stream(course, assignment, submissions(), out_dir=Path(settings["out"]),
                      isolation=settings["isolation"], lang=settings["lang"], slot=settings["slot"],
                      on_done=answer)
+    except KeyboardInterrupt:           # the sandbox is closed: nothing of it is left
+        return 130
     except (*STOPS_A_WORKER, ConfigError) as error:
-        out.write(json.dumps({"fatal": str(error)}) + "\n")
-        out.flush()
+        try:
+            out.write(json.dumps({"fatal": str(error)}) + "\n")
+            out.flush()
+        except OSError:                 # the batch has gone
+            pass
         return 1
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 # ----- a Dask cluster -----

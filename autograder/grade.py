@@ -59,7 +59,7 @@ def grade_stream(course, assignment, submissions, *, out_dir, isolation, lang, s
                 on_done(GraderFailure(student, tuple(outcome.bugs)))
                 return
             graded = GradedSubmission(student, assignment.id, outcome.checks, outcome.load_problems,
-                                      isolation=sandbox.mode, lang=lang, seconds=time.monotonic() - job.started,
+                                      isolation=sandbox.mode, write_protection=sandbox.write_protection, lang=lang, seconds=time.monotonic() - job.started,
                                       digest=job.digest, hidden_visibility=course.hidden_visibility)
             if out_dir is not None:
                 results.write(out_dir, graded)

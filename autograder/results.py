@@ -87,6 +87,7 @@ class GradedSubmission(Scored):
     seconds: float = 0.0
     digest: str = ""                                    # sha256 of the file: seeds, --resume
     hidden_visibility: str = "after_published"
+    write_protection: str | None = None                 # namespaces | landlock | none (trusted); None: self-check
 
     def functions(self):
         """[FunctionResult] in the order the checks ran."""
@@ -136,6 +137,7 @@ class GradedSubmission(Scored):
                 "assignment": self.assignment,
                 "max_score": self.max_score,
                 "isolation": self.isolation,
+                "write_protection": self.write_protection,
                 "lang": self.lang,
                 "sha256": self.digest,
                 "load_problems": [{"where": p.label, **p.info} for p in self.load_problems],
@@ -155,7 +157,7 @@ class GradedSubmission(Scored):
                     for p in extra.get("load_problems", [])]
         return cls(extra["student"], extra["assignment"], checks, problems, extra.get("isolation", "full"),
                    extra.get("lang", "ja"), float(data.get("execution_time", 0.0)), extra.get("sha256", ""),
-                   hidden)
+                   hidden, extra.get("write_protection"))
 
 
 @dataclass(frozen=True)

@@ -148,14 +148,11 @@ REDUCED_SAFE = ["lying_objects", "ndarray_subclass", "forged_reply_frames", "hug
                 "later_questions_namespace"]
 
 
-# Runs a command the way Docker (and so Gradescope) does: no new user namespaces.
-WITHOUT_USER_NAMESPACES = """import os, sys
-sys.path.insert(0, {inside!r})
-import jail, seccomp
-jail.no_new_privileges()
-assert seccomp.install()
-os.execv(sys.executable, [sys.executable] + sys.argv[1:])
-"""
+# Runs a command the way a machine without user namespaces does (a seccomp filter makes
+# creating one fail): Landlock then keeps student code from writing.  (Where mounting is
+# impossible too, as in Docker, and the Python installation is in a folder only root
+# can enter, grading fails loudly instead: tests/test_write_protection.py.)
+WITHOUT_USER_NAMESPACES = [str(ROOT / "tests" / "jail_wrapper.py"), "--no-userns", "--"]
 
 
 @pytest.mark.parametrize("namespaces", [True, False], ids=["with-namespaces", "without-namespaces"])
@@ -176,13 +173,13 @@ def test_reduced_mode_keeps_honest_scores(tmp_path, course, namespaces):
                "--out", str(tmp_path / "out"), "--isolation", "reduced", "--jobs", "2",
                "--config", str(tmp_path / "course_config.py")]
     if not namespaces:
-        wrapper = tmp_path / "no_userns.py"
-        wrapper.write_text(WITHOUT_USER_NAMESPACES.format(inside=str(ROOT / "autograder" / "run" / "inside")))
-        command = [sys.executable, str(wrapper)] + command[1:]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+        command = [sys.executable, *WITHOUT_USER_NAMESPACES, *command]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})         # this repository's package
     assert done.returncode == 0, done.stderr
     graded = results(tmp_path / "out")
     assert graded["correct"]["score"] == graded["correct"]["extra_data"]["max_score"]
+    assert graded["correct"]["extra_data"]["write_protection"] == ("namespaces" if namespaces else "landlock")
     full = course.assignment(ASSIGNMENT).function_points()
     wrong = []
     for name in REDUCED_SAFE:

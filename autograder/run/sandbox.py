@@ -12,6 +12,13 @@ In both modes each submission also gets namespaces of its own where the kernel a
 (see inside/jail.py).  As root, every worker claims a uid of its own in
 61000-61063 for as long as it runs, so that two grading commands on one machine
 never share one (a uid's process limit and its clean-up are per uid).
+
+Write protection: in every mode student code may write in its own temporary folder
+only.  Full mode and reduced mode with user namespaces mount everything else
+read-only; reduced mode without them uses Landlock.  Where neither can be had, grading
+is refused (IsolationUnavailable) unless the code is declared trusted
+(``--trusted-code``, and the student's self-check on their own machine), which the
+resolved mode "trusted" (reduced isolation, protection where available) says.
 """
 import functools
 import json
@@ -20,6 +27,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -53,16 +61,59 @@ def bubblewrap_problem():
     return None
 
 
-def resolve_mode(requested):
-    """'full', 'reduced' or 'auto' -> the mode to use; full that cannot be had is an error."""
+@functools.lru_cache(maxsize=None)
+def write_protection_problem():
+    """None when reduced mode can keep student code from writing outside its temporary
+    folder here (user namespaces or Landlock, tried as the sandbox's uid), else why not."""
+    if not sys.platform.startswith("linux"):
+        return "not Linux"
+    from .inside import jail
+    uid = SANDBOX_UIDS[0] if os.getuid() == 0 else None
+
+    def namespaces():
+        if uid is not None:
+            jail.drop_to(uid)
+        jail.dumpable()
+        return jail.enter_namespaces(1)
+
+    if jail.trial(namespaces):
+        return None
+    folder = tempfile.mkdtemp(prefix="autograder-probe-")
+    try:
+        if jail.trial(lambda: jail.restrict_writes(folder)):
+            return None
+    finally:
+        os.rmdir(folder)
+    return "neither user namespaces nor Landlock are available to student code here"
+
+
+TRUSTED_HINT = ("install bubblewrap (apt-get install bubblewrap) for full isolation, or allow unprivileged "
+                "user namespaces (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0), "
+                "or use Linux 5.13+ with Landlock enabled; or pass --trusted-code if the code is trusted")
+
+
+def resolve_mode(requested, trusted_code=False):
+    """'full', 'reduced' or 'auto' -> the mode to use: 'full', 'reduced' or 'trusted'
+    (reduced, allowed to run without write protection).  Full that cannot be had is an
+    error, and so is reduced without write protection unless ``trusted_code``."""
+    if requested == "trusted":                      # already resolved (a worker)
+        return "trusted"
     problem = bubblewrap_problem() if sys.platform.startswith("linux") else "not Linux"
-    if requested == "reduced":
-        return "reduced"
-    if problem is None:
+    if requested != "reduced" and problem is None:
         return "full"
     if requested == "full":
         raise IsolationUnavailable(f"full isolation is not available: {problem}")
+    if trusted_code:
+        return "trusted"
+    unprotected = write_protection_problem()
+    if unprotected:
+        reason = problem if requested == "auto" else "reduced isolation was asked for"
+        raise IsolationUnavailable(f"refusing to grade: student code could write the instructor's files "
+                                   f"({unprotected}; {reason}): {TRUSTED_HINT}")
     return "reduced"
+
+
+WRITE_PROTECTION = {"namespaces": "namespaces", "landlock": "landlock", "none": "none (trusted)"}
 
 
 def claim_uid(slot):
@@ -121,15 +172,22 @@ def _bwrap_command(python, settings_json, probes_file, as_root):
 class Sandbox:
     """One warm worker.  ``open()`` gives a fresh, isolated process tree for one submission."""
 
-    def __init__(self, probes_file, limits, mode="auto", slot=0):
-        self.mode = resolve_mode(mode)
+    def __init__(self, probes_file, limits, mode="auto", slot=0, trusted_code=False):
+        resolved = resolve_mode(mode, trusted_code)
+        self.mode = "full" if resolved == "full" else "reduced"
+        self.write_protection = None        # known once the worker is ready (WRITE_PROTECTION)
         self.limits = limits
         self.probes_file = Path(probes_file).resolve()
         as_root = hasattr(os, "getuid") and os.getuid() == 0
         self.uid, self._uid_lock = claim_uid(slot) if as_root else (None, None)
+        # Submissions' temporary folders where there are no namespaces (a private /tmp in full mode).
+        self.scratch = None if self.mode == "full" else tempfile.mkdtemp(prefix="autograder-")
+        if self.scratch:
+            os.chmod(self.scratch, 0o711)   # the sandbox uid reaches its own folder, lists nothing
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         settings = {"limits": limits, "uid": self.uid, "control_fd": theirs.fileno(),
-                    "require_namespaces": self.mode == "full",
+                    "require_namespaces": self.mode == "full", "require_protection": resolved != "trusted",
+                    "scratch": self.scratch or "/tmp",
                     "probes_dir": "/opt/ag-probes" if self.mode == "full" else str(self.probes_file.parent)}
         if self.mode == "full":
             command = _bwrap_command(sys.executable, json.dumps(settings), self.probes_file, as_root)
@@ -155,10 +213,10 @@ class Sandbox:
         except (EOFError, OSError, wire.ProtocolError) as error:
             self.control.close()
             detail = self._stop().strip().splitlines()[-1:] or [""]
-            if self._uid_lock is not None:
-                self._uid_lock.close()
+            self._release()
             raise WorkerFailed(f"the grading worker did not start ({error}) {detail[0]}".strip()) from None
         self.control.settimeout(None)
+        self.write_protection = WRITE_PROTECTION.get(ready.get("protection"), "none (trusted)")
         self.ready = True
 
     def _command(self, message, fds=()):
@@ -204,13 +262,18 @@ class Sandbox:
             _, err = self.process.communicate()
         return err.decode(errors="replace")
 
+    def _release(self):
+        if self._uid_lock is not None:
+            self._uid_lock.close()
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
     def close(self):
         try:
             self.control.close()
             self._stop()
         finally:
-            if self._uid_lock is not None:
-                self._uid_lock.close()
+            self._release()
 
     def __enter__(self):
         return self

@@ -9,6 +9,10 @@ memfds (memory outside RLIMIT_AS), ptrace and process_vm_* (reaching into anothe
 process), and kernel interfaces no exercise needs (bpf, io_uring, userfaultfd, perf,
 keyrings).
 
+``fence_metadata()``, where Landlock (not read-only mounts) keeps student code from
+writing outside its folder: Landlock does not cover changing a file's metadata, so
+chmod, chown, timestamps and extended attributes are refused everywhere instead.
+
 ``fence_signals(pid)``, in each question process: signals may go to that process and
 its own process group only, so a question cannot kill the process that relays its
 answer even where there is no PID namespace to hide it.
@@ -33,6 +37,12 @@ _ARCH = {   # audit arch, then syscall numbers
         "refused": [39, 40, 41, 51, 117, 194, 217, 218, 219, 241, 268, 270, 271, 279, 280, 282,
                     425, 428, 429, 430, 431, 432, 433, 442, 447]}),
 }
+# File metadata (fence_metadata): chmod, fchmod, chown, fchown, lchown, utime, setxattr, lsetxattr,
+# fsetxattr, removexattr, lremovexattr, fremovexattr, utimes, fchownat, futimesat, fchmodat, utimensat
+# (x86-64 numbering; arm64 has the *at forms only), fchmodat2, setxattrat, removexattrat.
+_METADATA = {"x86_64": [90, 91, 92, 93, 94, 132, 188, 189, 190, 197, 198, 199, 235, 260, 261, 268, 280,
+                        452, 463, 466],
+             "aarch64": [5, 6, 7, 14, 15, 16, 52, 53, 54, 55, 88, 452, 463, 466]}
 # refused: shmget, ptrace, pivot_root, chroot, mount, umount2, kexec_load, add_key,
 # request_key, keyctl, perf_event_open, setns, process_vm_readv/writev, memfd_create, bpf,
 # userfaultfd, io_uring_setup, open_tree, move_mount, fsopen, fsconfig, fsmount, fspick,
@@ -89,6 +99,14 @@ def base_program(machine):
     return _assemble(body + _end())
 
 
+def metadata_program(machine):
+    if machine not in _ARCH:
+        return None
+    arch, _ = _ARCH[machine]
+    body = _start(arch) + [("jeq", number, "eperm", None) for number in _METADATA[machine]]
+    return _assemble(body + [("ret", _ALLOW)] + _end())
+
+
 def signal_program(machine, pid):
     if machine not in _ARCH:
         return None
@@ -129,6 +147,11 @@ def _load(code):
 def install():
     """The base filter, for this process and everything it forks.  True when loaded."""
     return _load(base_program(platform.machine()))
+
+
+def fence_metadata():
+    """No file's mode, owner, timestamps or extended attributes change from here on."""
+    return _load(metadata_program(platform.machine()))
 
 
 def fence_signals(pid):

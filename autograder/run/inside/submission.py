@@ -93,21 +93,54 @@ def _reap():
 
 
 def serve_submission(sock, limits, probes, isolated, loader_uid=None):
-    """Entry point of init: fork the loader, reap every orphan, end with the last of them.
+    """Entry point of init: fork the loader, reap every orphan, end with the last of them,
+    or at once when the trusted side hangs up (its end of ``sock`` closed: it ended
+    the submission, or it died, as on Ctrl-C), taking every process of the
+    submission with it.
 
     When init ends, so does its PID namespace: nothing of the submission survives it."""
     os.setsid()
     jail.become_subreaper()                       # without a PID namespace, orphans still come here
-    _fork(_run_loader, sock, limits, probes, isolated, loader_uid)
-    sock.close()
-    while True:
-        try:
-            os.wait()
-        except ChildProcessError:
+    loader = _fork(_run_loader, sock, limits, probes, isolated, loader_uid)
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_w)                  # a child's end wakes the poll below
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    watch = select.poll()
+    watch.register(sock, select.POLLRDHUP)        # never POLLIN: the loader reads the frames
+    watch.register(wake_r, select.POLLIN)
+    while _children_left():
+        events = dict(watch.poll())
+        if events.get(sock.fileno(), 0) & (select.POLLRDHUP | select.POLLHUP | select.POLLERR):
             break
-    if not isolated:
-        os.killpg(0, signal.SIGKILL)
+        try:
+            while os.read(wake_r, 256):
+                pass
+        except BlockingIOError:
+            pass
+    if not isolated:                              # a PID namespace ends with its init; else:
+        if loader_uid is not None:                # every process of the submission's own uid
+            os.waitpid(_fork(_kill_uid, loader_uid), 0)
+        for group in (loader, 0):
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
     _exit(0)
+
+
+def _children_left():
+    """Reap what has ended; False once no child is left."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+        return True
+    except ChildProcessError:
+        return False
+
+
+def _kill_uid(uid):
+    jail.drop_to(uid)
+    os.kill(-1, signal.SIGKILL)
 
 
 def _run_loader(sock, limits, probes, isolated, uid=None):
