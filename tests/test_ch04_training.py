@@ -106,8 +106,8 @@ def test_every_mutant_is_killed_or_recorded_as_equivalent(tmp_path, functions, c
 
 # ----- examples -----
 def test_answered_release_loads_without_a_problem(graded):
-    """A student's finished notebook (s001): every cell runs in the sandbox, which has numpy
-    only (the data cell then says the training is skipped)."""
+    """A student's finished notebook (s001): every cell runs in the sandbox within the cell
+    time limit, its short training run (two epochs of numerical gradients) included."""
     assert result_of(graded, "s001_kato")["extra_data"]["load_problems"] == []
 
 
