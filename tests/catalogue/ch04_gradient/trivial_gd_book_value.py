@@ -1,4 +1,4 @@
-# expect: gradient_descent=null
+# expect: gradient_descent=ignores_learning_rate|null|wrong_shape|wrong_step_count
 # trivial: constant
 # The book's printed result for (-3, 4), lr 0.1, 100 steps.
 

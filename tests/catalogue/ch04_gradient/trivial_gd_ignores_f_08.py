@@ -1,4 +1,4 @@
-# expect: gradient_descent=null
+# expect: gradient_descent=ignores_learning_rate|null
 # trivial: ignores_function
 # init_x·0.8^step_num: the book's example's factor, never calling f.
 

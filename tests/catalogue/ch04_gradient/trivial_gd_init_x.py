@@ -1,4 +1,4 @@
-# expect: gradient_descent=null
+# expect: gradient_descent=wrong_step_count
 # trivial: argument
 # Returns init_x unchanged.
 

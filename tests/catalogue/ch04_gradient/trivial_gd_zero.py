@@ -1,4 +1,4 @@
-# expect: gradient_descent=null
+# expect: gradient_descent=wrong_type
 # trivial: constant
 # Returns 0.
 

@@ -1,4 +1,4 @@
-# expect: gradient_descent=null
+# expect: gradient_descent=does_not_diverge|null|wrong_shape
 # trivial: constant
 # np.zeros(2): the minimum of x0² + x1², never descended to.
 

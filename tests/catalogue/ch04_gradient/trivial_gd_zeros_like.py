@@ -1,4 +1,4 @@
-# expect: gradient_descent=null
+# expect: gradient_descent=does_not_diverge|null
 # trivial: shaped
 # np.zeros_like(init_x).
 

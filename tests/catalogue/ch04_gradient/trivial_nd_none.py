@@ -1,4 +1,4 @@
-# expect: numerical_diff=null
+# expect: numerical_diff=wrong_type
 # trivial: none
 # Does nothing: returns None.
 

@@ -1,4 +1,4 @@
-# expect: numerical_gradient=null
+# expect: numerical_gradient=wrong_type
 # trivial: constant
 # Returns 0.
 

@@ -1,4 +1,4 @@
-# expect: simpleNet.loss=null
+# expect: simpleNet.loss=wrong_type
 # trivial: argument
 # Returns the weights unchanged.
 
