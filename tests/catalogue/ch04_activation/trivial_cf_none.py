@@ -1,4 +1,4 @@
-# expect: sigmoid_chain_factor=null
+# expect: sigmoid_chain_factor=wrong_type
 # trivial: none
 # Does nothing: returns None.
 

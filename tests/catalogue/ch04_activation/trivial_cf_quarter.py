@@ -1,4 +1,4 @@
-# expect: sigmoid_chain_factor=null
+# expect: sigmoid_chain_factor=null|wrong_peak
 # trivial: constant
 # Returns 0.25 whatever the depth.
 

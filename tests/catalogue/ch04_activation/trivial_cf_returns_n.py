@@ -1,4 +1,4 @@
-# expect: sigmoid_chain_factor=null
+# expect: sigmoid_chain_factor=null|off_by_one
 # trivial: argument
 # Returns n_layers.
 

@@ -1,4 +1,4 @@
-# expect: collapse_linear=null
+# expect: collapse_linear=null|skips_a_layer|wrong_shape
 # trivial: argument
 # Returns the first matrix: right for a single layer only.
 

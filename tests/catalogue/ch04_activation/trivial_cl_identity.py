@@ -1,4 +1,4 @@
-# expect: collapse_linear=null
+# expect: collapse_linear=null|wrong_shape
 # trivial: constant
 # Returns the 2×2 identity.
 

@@ -1,4 +1,4 @@
-# expect: collapse_linear=null
+# expect: collapse_linear=wrong_shape|wrong_type
 # trivial: argument
 # Returns the list of matrices itself.
 

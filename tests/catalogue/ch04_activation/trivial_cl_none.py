@@ -1,4 +1,4 @@
-# expect: collapse_linear=null
+# expect: collapse_linear=wrong_type
 # trivial: none
 # Does nothing: returns None.
 

@@ -1,4 +1,4 @@
-# expect: collapse_linear=null
+# expect: collapse_linear=null|wrong_shape
 # trivial: shaped
 # np.zeros_like(weights[0]).
 

@@ -1,4 +1,4 @@
-# expect: relu=null
+# expect: relu=wrong_type
 # trivial: none
 # Does nothing: returns None.
 

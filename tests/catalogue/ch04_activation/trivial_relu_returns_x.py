@@ -1,4 +1,4 @@
-# expect: relu=null
+# expect: relu=negative_not_zeroed
 # trivial: argument
 # Returns x itself.
 

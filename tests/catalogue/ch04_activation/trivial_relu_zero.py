@@ -1,4 +1,4 @@
-# expect: relu=null
+# expect: relu=not_elementwise
 # trivial: constant
 # Returns 0.
 

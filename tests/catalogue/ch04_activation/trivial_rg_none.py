@@ -1,4 +1,4 @@
-# expect: relu_grad=null
+# expect: relu_grad=wrong_type
 # trivial: none
 # Does nothing: returns None.
 

@@ -1,4 +1,4 @@
-# expect: relu_grad=null
+# expect: relu_grad=not_elementwise
 # trivial: constant
 # Returns 1.
 

@@ -1,4 +1,4 @@
-# expect: sigmoid_grad=null
+# expect: sigmoid_grad=wrong_type
 # trivial: none
 # Does nothing: returns None.
 

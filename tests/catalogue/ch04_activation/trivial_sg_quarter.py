@@ -1,4 +1,4 @@
-# expect: sigmoid_grad=null
+# expect: sigmoid_grad=not_elementwise
 # trivial: constant
 # Returns 0.25, the peak.
 

@@ -1,4 +1,4 @@
-# expect: sigmoid=null
+# expect: sigmoid=not_elementwise
 # trivial: constant
 # Returns 0.5, sigmoid(0).
 

@@ -1,4 +1,4 @@
-# expect: sigmoid=null
+# expect: sigmoid=wrong_type
 # trivial: none
 # Does nothing: returns None.
 

@@ -1,4 +1,4 @@
-# expect: cross_entropy_error=null
+# expect: cross_entropy_error=wrong_type
 # trivial: argument
 # Returns y.
 

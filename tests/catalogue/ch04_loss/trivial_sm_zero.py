@@ -1,4 +1,4 @@
-# expect: softmax=null
+# expect: softmax=wrong_type
 # trivial: constant
 # Returns 0.
 

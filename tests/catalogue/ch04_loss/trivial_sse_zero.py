@@ -1,4 +1,4 @@
-# expect: sum_squared_error=null
+# expect: sum_squared_error=square_of_sum
 # trivial: constant
 # Returns 0.
 

@@ -1,4 +1,4 @@
-# expect: sum_squared_error=null
+# expect: sum_squared_error=wrong_type
 # trivial: shaped
 # np.zeros_like(y).
 

@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.accuracy=null
+# expect: TwoLayerNet.accuracy=null|wrong_denominator
 # trivial: constant
 # Returns 0.5.
 

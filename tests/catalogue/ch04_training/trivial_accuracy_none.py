@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.accuracy=null
+# expect: TwoLayerNet.accuracy=wrong_type
 # trivial: none
 # Does nothing: returns None.
 

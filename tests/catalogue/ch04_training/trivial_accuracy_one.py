@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.accuracy=null
+# expect: TwoLayerNet.accuracy=count_not_fraction|null
 # trivial: constant
 # Returns 1.
 

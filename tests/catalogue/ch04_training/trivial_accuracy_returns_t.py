@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.accuracy=null
+# expect: TwoLayerNet.accuracy=wrong_type
 # trivial: argument
 # Returns t.
 

@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.accuracy=null
+# expect: TwoLayerNet.accuracy=accuracy_axis|null
 # trivial: constant
 # Returns 0.
 

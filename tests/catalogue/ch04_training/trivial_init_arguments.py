@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.__init__=null
+# expect: TwoLayerNet.__init__=wrong_type
 # trivial: argument
 # Stores the arguments as the params.
 

@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.__init__=null
+# expect: TwoLayerNet.__init__=weights_not_random|wrong_shape
 # trivial: constant
 # The same params whatever the sizes (those of a 3-4-2 net).
 

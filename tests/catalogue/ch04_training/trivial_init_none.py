@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.__init__=null
+# expect: TwoLayerNet.__init__=params_not_dict
 # trivial: none
 # Sets params to None.
 

@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.__init__=null
+# expect: TwoLayerNet.__init__=weights_not_random
 # trivial: shaped
 # Zeros of the right shapes: nothing drawn.
 

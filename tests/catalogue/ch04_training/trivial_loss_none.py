@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.loss=null
+# expect: TwoLayerNet.loss=wrong_type
 # trivial: none
 # Does nothing: returns None.
 

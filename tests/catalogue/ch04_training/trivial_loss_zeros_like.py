@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.loss=null
+# expect: TwoLayerNet.loss=wrong_type
 # trivial: shaped
 # np.zeros_like(t).
 

@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.numerical_gradient=null
+# expect: TwoLayerNet.numerical_gradient=not_a_dict
 # trivial: none
 # Does nothing: returns None.
 

@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.numerical_gradient=null
+# expect: TwoLayerNet.numerical_gradient=perturbs_copy
 # trivial: shaped
 # Zeros shaped like each parameter: never calls loss.
 

@@ -1,4 +1,4 @@
-# expect: TwoLayerNet.predict=null
+# expect: TwoLayerNet.predict=wrong_type
 # trivial: constant
 # Returns 0.
 

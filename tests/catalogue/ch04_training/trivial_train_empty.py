@@ -1,4 +1,4 @@
-# expect: train=null
+# expect: train=wrong_iteration_count
 # trivial: constant
 # Returns an empty list.
 

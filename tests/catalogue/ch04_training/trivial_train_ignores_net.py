@@ -1,4 +1,4 @@
-# expect: train=null
+# expect: train=wrong_iteration_count
 # trivial: ignores_function
 # Never calls the net: losses of a made-up decay.
 

@@ -1,4 +1,4 @@
-# expect: train=null
+# expect: train=no_loss_list
 # trivial: none
 # Does nothing: returns None.
 

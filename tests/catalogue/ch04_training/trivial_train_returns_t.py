@@ -1,4 +1,4 @@
-# expect: train=null
+# expect: train=wrong_shape
 # trivial: argument
 # Returns t.
 

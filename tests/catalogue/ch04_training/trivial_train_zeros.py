@@ -1,4 +1,4 @@
-# expect: train=null
+# expect: train=wrong_iteration_count
 # trivial: constant
 # A list of iters_num zeros: no step taken.
 

@@ -1,4 +1,4 @@
-# expect: train=null
+# expect: train=wrong_iteration_count
 # trivial: shaped
 # np.zeros(iters_num): one 'loss' per step, none computed.
 
