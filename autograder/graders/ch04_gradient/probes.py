@@ -73,11 +73,12 @@ def gradient_of_closure(ns, x, centre=None):
 
 def descend(ns, f, init_x, lr, step_num, centre=None):
     """gradient_descent(f, init_x, lr, step_num) with the exact gradient of f standing in
-    for numerical_gradient when it is asked about f (any other function gets the student's own)."""
+    for numerical_gradient when it is asked about f.  Asked about any other function (a
+    descent that ignores f, or wraps it), the student's own numerical_gradient answers."""
     descent = need(ns, "gradient_descent")
     function, exact = named(f, centre)
     own = ns.get("numerical_gradient")
-    stand_in = lambda g, x: exact(x) if g is function or not callable(own) else own(g, x)
+    stand_in = lambda g, x: exact(x) if g is function else need({"numerical_gradient": own}, "numerical_gradient")(g, x)
     with swapped(ns, "numerical_gradient", stand_in):
         result = descent(function, np.array(init_x, dtype=float), lr=lr, step_num=step_num)
     if isinstance(result, tuple) and len(result) == 2:      # the book's (x, history) form
