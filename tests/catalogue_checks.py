@@ -14,8 +14,21 @@ labelled in its header:
 An assignment's catalogue, its examples, its solution and release notebooks (and one
 wrong notebook for nbgrader) are graded as ONE batch by the real command.
 
+A wrong entry may also be a *trivial* answer, one that does no work, marked on a second
+line with its kind:
+
+    # expect: relu=negative_not_zeroed
+    # trivial: argument                              returns x, or a copy of it
+
+The kinds: ``constant`` (a value of any shape that no argument decides), ``shaped``
+(shaped like an argument, but independent of its values: np.zeros_like(x)), ``argument``
+(an argument, or a copy of it, returned as it came), ``none`` (returns None), and
+``ignores_function`` (ignores the function it is given: gradient_descent never calling
+f).  A trivial entry earns exactly 0 of its function's points and full marks elsewhere.
+
 The course's minimums (at least 8 right and 20 wrong entries; a stub, a crash and an
-unexplained wrong value among them) bind every catalogue, except one whose folder has a
+unexplained wrong value among them; for every graded function a trivial answer of each
+kind that applies to it, ``ignores_function`` for those that take a function) bind every catalogue, except one whose folder has a
 catalogue.toml saying ``minimums = false``: the skeleton that
 ``python -m autograder new-assignment`` writes, until its catalogue is complete.
 """
@@ -52,6 +65,25 @@ def expectation(path):
         function, _, codes = part.strip().partition("=")
         wanted[function.strip()] = {None if code == "null" else code for code in codes.split("|")}
     return wanted
+
+
+TRIVIAL_KINDS = ("constant", "shaped", "argument", "none", "ignores_function")
+FUNCTION_ARGUMENTS = {"f", "func", "function", "fn"}     # a parameter by these names takes a function
+
+
+def trivial_kind(path):
+    """The kind on an entry's '# trivial: <kind>' line, or None for an entry that is not trivial."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# trivial")]
+    assert len(lines) <= 1, f"{path.name}: at most one '# trivial' line"
+    if not lines:
+        return None
+    kind = lines[0].partition(":")[2].strip()
+    assert kind in TRIVIAL_KINDS, f"{path.name}: '# trivial: <kind>' with a kind among {TRIVIAL_KINDS}, not {kind!r}"
+    return kind
+
+
+def trivial_entries(assignment):
+    return [path for path in entries(assignment) if trivial_kind(path)]
 
 
 def labels(assignment):
@@ -96,6 +128,42 @@ def assert_covers(labelled, required):
     """Every diagnosis in ``required`` is some wrong entry's label."""
     missing = set(required) - covered_codes(labelled)
     assert not missing, f"no catalogue entry diagnosed as {sorted(missing)}"
+
+
+def parameters(notebook, function):
+    """The parameter names of ``function`` ("name" or "Class.method") as the source
+    notebook's answer cells define it (self excluded); None when it is not found there."""
+    import ast
+    cls, _, name = function.rpartition(".")
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code" or not nbgrader_meta(cell).get("solution"):
+            continue
+        for node in ast.parse(source(cell)).body:
+            scope = node.body if cls and isinstance(node, ast.ClassDef) and node.name == cls else [node] if not cls else []
+            for definition in scope:
+                if isinstance(definition, ast.FunctionDef) and definition.name == name:
+                    arguments = definition.args.posonlyargs + definition.args.args + definition.args.kwonlyargs
+                    return [a.arg for a in arguments if a.arg != "self"]
+    return None
+
+
+def required_trivial_kinds(notebook, function):
+    """The trivial kinds every function needs, and ``ignores_function`` for one that takes a function."""
+    names = parameters(notebook, function)
+    assert names is not None, f"{function} is not defined in the source notebook's answer cells"
+    required = {"constant", "shaped", "argument", "none"}
+    return required | {"ignores_function"} if FUNCTION_ARGUMENTS & set(names) else required
+
+
+def assert_trivial_kinds(assignment, functions, notebook):
+    """Every graded function has a trivial entry of each kind that applies to it."""
+    have = {}
+    for path in trivial_entries(assignment):
+        for function in expectation(path):
+            have.setdefault(function, set()).add(trivial_kind(path))
+    for function in functions:
+        missing = required_trivial_kinds(notebook, function) - have.get(function, set())
+        assert not missing, f"no trivial entry of kind {sorted(missing)} for {function} in tests/catalogue/{assignment}"
 
 
 # ----- grading one assignment's batch -----
@@ -186,6 +254,22 @@ def assert_graded(result, wanted, functions, entry_text=""):
         for test in failed:
             assert test["score"] == 0 and test["output"].strip(), test["name"]
             explains(test, entry_text)
+
+
+def assert_trivial(out, entry, functions):
+    """A trivial entry earns exactly 0 of its function's points, and costs nothing elsewhere."""
+    wanted = expectation(entry)
+    assert len(wanted) == 1, f"{entry.name}: a trivial entry is a wrong answer to one function, labelled as such"
+    [function] = wanted
+    assert function in functions, f"{entry.name}: unknown function {function}"
+    table = verdicts(result_of(out, entry.stem), functions)
+    score, maximum, _, _ = table[function]
+    earned = [f"{t['name']}" for t in result_of(out, entry.stem)["tests"] if t["tags"] == [function] and t["score"] > 0]
+    assert score == 0, f"{entry.stem} does no work yet earns {score} of {function}'s {maximum} points: {earned}"
+    for other, (score, maximum, _, failed) in table.items():
+        if other != function:
+            assert not failed and score == maximum, \
+                f"{entry.stem} costs {other} points: " + "; ".join(f"{t['name']}: {t['output']}" for t in failed)
 
 
 def split_languages(output):

@@ -9,7 +9,10 @@ there, e.g. by ``python -m autograder new-assignment``, is held to it with no te
   the final check; its test cells carry course_config's points;
 - the catalogue (tests/catalogue/<id>/) is graded as labelled: right answers full marks,
   wrong ones lose points only on their function, with exactly their diagnoses, explained in
-  both languages; it meets the course's minimums (catalogue_checks.py says which catalogues
+  both languages; a trivial answer (one that does no work: a constant, something shaped like
+  an argument but independent of it, an argument or its copy, None, a result that ignores
+  the function it is given) earns exactly 0 of its function's points and costs nothing
+  elsewhere, and every function has one of each kind that applies; it meets the course's minimums (catalogue_checks.py says which catalogues
   are exempt: a new-assignment skeleton, until it is complete);
 - every diagnosis code the graders can give has ja and en text; no message shows the
   solution's code;
@@ -38,6 +41,7 @@ from autograder.course import load_course
 COURSE = load_course(ROOT / "course_config.py")
 ASSIGNMENTS = sorted(COURSE.assignments)
 ENTRIES = [pytest.param(a, path, id=f"{a}/{path.stem}") for a in ASSIGNMENTS for path in catalogue.entries(a)]
+TRIVIAL = [pytest.param(a, path, id=f"{a}/{path.stem}") for a in ASSIGNMENTS for path in catalogue.trivial_entries(a)]
 WITH_MINIMUMS = [a for a in ASSIGNMENTS if catalogue.minimums_apply(a)]
 TEMPLATE = ROOT / "templates" / "new_assignment" / "solution.ipynb.tmpl"
 STUDENTS = ("solution", "release", "nbgrader_wrong")     # the notebooks nbgrader also grades
@@ -176,6 +180,18 @@ def test_catalogue_meets_the_minimums(assignment):
 @pytest.mark.parametrize("assignment, entry", ENTRIES)
 def test_catalogue_entry_is_graded_as_labelled(assignment, entry, batch):
     catalogue.assert_entry(batch(assignment), entry, catalogue.expectation(entry), functions_of(assignment))
+
+
+@pytest.mark.parametrize("assignment, entry", TRIVIAL)
+def test_trivial_entry_earns_nothing(assignment, entry, batch):
+    """No point without work: a trivial answer earns 0 of its function's points, full marks elsewhere."""
+    catalogue.assert_trivial(batch(assignment), entry, functions_of(assignment))
+
+
+@pytest.mark.parametrize("assignment", WITH_MINIMUMS)
+def test_catalogue_has_every_trivial_kind(assignment):
+    """Every graded function has a trivial entry of each kind that applies to it."""
+    catalogue.assert_trivial_kinds(assignment, functions_of(assignment), source_notebook(assignment))
 
 
 # ----- the messages -----

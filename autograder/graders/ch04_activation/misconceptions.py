@@ -173,10 +173,12 @@ def expect_values(student, function, x, expected, *, atol, candidates):
     expect_close(y, expected, atol=atol, given=given, diagnose=lambda got: first_match(got, candidates))
 
 
-def expect_input_unchanged(student, function, x):
-    """After function(x), x holds exactly what it held before."""
+def expect_input_unchanged(student, function, x, expected, *, atol, candidates):
+    """function(x) returns ``expected`` (leaving x alone is worth nothing without the right
+    values), and afterwards x holds exactly what it held before."""
     x = np.asarray(x, dtype=float)
-    _, after, given = ask(student, function, x)
+    y, after, given = ask(student, function, x)
+    expect_close(y, expected, atol=atol, given=given, diagnose=lambda got: first_match(got, candidates))
     after = np.asarray(after, dtype=float)
     if after.shape != x.shape or not np.array_equal(after, x):
         raise Fail("modifies_input", given=given, got=show(after), expected=show(x))

@@ -52,6 +52,9 @@ def test_rectangular_chain(student, rng):
 
 
 def test_single_matrix(student, rng):
-    """A one-layer list [W1] is already one layer: the result is W1."""
+    """A one-layer list [W1] is already one layer: the result is W1 (and [W1, W2] still gives
+    W1·W2, so that returning the first matrix is not taken for handling one layer)."""
     w = np.round(rng.normal(size=(2, 3)), 3)
     expect_product(student, [w], w)
+    v = np.round(rng.normal(size=(3, 2)), 3)
+    expect_product(student, [w, v], wrong.product([w, v]))

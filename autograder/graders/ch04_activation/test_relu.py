@@ -21,5 +21,6 @@ def test_two_dimensional(student, rng):
 
 
 def test_input_unchanged(student, rng):
-    """relu(x) leaves x as it was (a network still needs its pre-activations)."""
-    wrong.expect_input_unchanged(student, "relu", wrong.signed(rng, 0.01, 5.0, 6))
+    """relu(x) leaves x as it was (a network still needs its pre-activations), and returns relu(x)."""
+    x = wrong.signed(rng, 0.01, 5.0, 6)
+    wrong.expect_input_unchanged(student, "relu", x, wrong.relu(x), atol=1e-12, candidates=wrong.relu_answers(x))

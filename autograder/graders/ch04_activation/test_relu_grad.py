@@ -32,5 +32,7 @@ def test_two_dimensional(student, rng):
 
 
 def test_input_unchanged(student, rng):
-    """relu_grad(x) leaves x as it was."""
-    wrong.expect_input_unchanged(student, "relu_grad", wrong.signed(rng, 0.01, 5.0, 6))
+    """relu_grad(x) leaves x as it was, and returns the right slopes."""
+    x = wrong.signed(rng, 0.01, 5.0, 6)
+    wrong.expect_input_unchanged(student, "relu_grad", x, wrong.numerical_derivative(wrong.relu, x), atol=1e-9,
+                                 candidates=wrong.relu_grad_answers(x))

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.grades("sigmoid_chain_factor")
 def expect_factor(student, n, expected):
     got = student.ask("chain_factor", n_layers=n)
     expect_close(got, expected, atol=0.0, rtol=1e-6, given=f"n_layers = {n}",
-                 diagnose=lambda value: first_match(value, wrong.chain_factor_answers(n)))
+                 diagnose=lambda value: first_match(value, wrong.chain_factor_answers(n), atol=0.0))
 
 
 @pytest.mark.public

@@ -74,21 +74,24 @@ def gradient_by_rows(f, x):
     return grad
 
 
-# ----- gradient_descent(f, init_x, lr, step_num) on f = sum of squares (gradient 2x) -----
-def gradient_descent(init_x, lr, step_num):
-    """On a sum of squares each step multiplies x by (1 - 2·lr); each mistake changes that."""
+# ----- gradient_descent(f, init_x, lr, step_num) on f = sum((x − c)²) (gradient 2(x − c)) -----
+def gradient_descent(init_x, lr, step_num, centre=0.0):
+    """On a sum of squares centred at c each step multiplies x − c by (1 − 2·lr); each
+    mistake changes that."""
     x0 = np.array(init_x, dtype=float)
+    c = np.asarray(centre, dtype=float)
+    d = x0 - c
     wrong = [
-        ("gradient_ascent", x0 * (1 + 2 * lr) ** step_num),
-        ("gradient_not_recomputed", x0 - step_num * lr * 2 * x0),
-        ("wrong_step_count", x0 * (1 - 2 * lr) ** (step_num - 1)),
-        ("wrong_step_count", x0 * (1 - 2 * lr) ** (step_num + 1)),
-        ("ignores_learning_rate", x0 * (1 - 2 * 0.01) ** step_num),   # the default lr
-        ("ignores_learning_rate", x0 * (1 - 2 * 0.1) ** step_num),
-        ("wrong_step_count", x0 * (1 - 2 * lr) ** 100),               # the default step_num
-        ("wrong_step_count", x0),                                     # no step taken
+        ("gradient_ascent", d * (1 + 2 * lr) ** step_num),
+        ("gradient_not_recomputed", d - step_num * lr * 2 * d),
+        ("wrong_step_count", d * (1 - 2 * lr) ** (step_num - 1)),
+        ("wrong_step_count", d * (1 - 2 * lr) ** (step_num + 1)),
+        ("ignores_learning_rate", d * (1 - 2 * 0.01) ** step_num),   # the default lr
+        ("ignores_learning_rate", d * (1 - 2 * 0.1) ** step_num),
+        ("wrong_step_count", d * (1 - 2 * lr) ** 100),               # the default step_num
+        ("wrong_step_count", d),                                     # no step taken
     ]
-    return [(code, value) for code, value in wrong if np.all(np.isfinite(value))]
+    return [(code, c + value) for code, value in wrong if np.all(np.isfinite(value))]
 
 
 # ----- simpleNet.loss(x, t) -----

@@ -25,6 +25,20 @@ EXACT_GRADIENTS = {
 }
 
 
+def shifted_square(centre):
+    """sum((x − centre)²): its minimum is at ``centre``, which the checks choose at random,
+    so that an answer which never calls f cannot know where it is."""
+    centre = np.array(centre, dtype=float)
+    return (lambda x: np.sum((x - centre) ** 2)), (lambda x: 2.0 * (np.asarray(x, dtype=float) - centre))
+
+
+def named(f, centre=None):
+    """The function called ``f`` (``"shifted_square"`` needs its centre), and its exact gradient."""
+    if f == "shifted_square":
+        return shifted_square(centre)
+    return FUNCTIONS[f], EXACT_GRADIENTS.get(f)
+
+
 def polynomial(coefficients):
     """p(x) = c0 + c1·x + c2·x² + ... (works on floats and arrays)."""
     return lambda x: sum(c * x ** k for k, c in enumerate(coefficients))
@@ -39,28 +53,34 @@ def diff_polynomial(ns, coefficients, x):
     return need(ns, "numerical_diff")(polynomial(coefficients), x)
 
 
-def gradient(ns, f, x):
+def gradient(ns, f, x, centre=None):
     """numerical_gradient(f, x): the gradient, the input afterwards, and whether the
     gradient returned is the input array itself."""
     x = np.array(x, dtype=float)
-    grad = need(ns, "numerical_gradient")(FUNCTIONS[f], x)
+    grad = need(ns, "numerical_gradient")(named(f, centre)[0], x)
     return {"grad": grad, "x_after": x, "returned_input": grad is x}
 
 
-def gradient_of_closure(ns, x):
+def gradient_of_closure(ns, x, centre=None):
     """numerical_gradient of a function that ignores its argument and reads the array
-    through a closure, as simpleNet's ``lambda w: net.loss(x, t)`` does."""
+    through a closure, as simpleNet's ``lambda w: net.loss(x, t)`` does: sum(x²), or
+    sum((x − centre)²) when a centre is given."""
     x = np.array(x, dtype=float)
-    grad = need(ns, "numerical_gradient")(lambda _w: np.sum(x ** 2), x)
+    c = 0.0 if centre is None else np.array(centre, dtype=float)
+    grad = need(ns, "numerical_gradient")(lambda _w: np.sum((x - c) ** 2), x)
     return {"grad": grad, "x_after": x, "returned_input": grad is x}
 
 
-def descend(ns, f, init_x, lr, step_num):
-    """gradient_descent(f, init_x, lr, step_num) with the exact gradient of f."""
+def descend(ns, f, init_x, lr, step_num, centre=None):
+    """gradient_descent(f, init_x, lr, step_num) with the exact gradient of f standing in
+    for numerical_gradient when it is asked about f.  Asked about any other function (a
+    descent that ignores f, or wraps it), the student's own numerical_gradient answers."""
     descent = need(ns, "gradient_descent")
-    exact = EXACT_GRADIENTS[f]
-    with swapped(ns, "numerical_gradient", lambda _f, x: exact(x)):
-        result = descent(FUNCTIONS[f], np.array(init_x, dtype=float), lr=lr, step_num=step_num)
+    function, exact = named(f, centre)
+    own = ns.get("numerical_gradient")
+    stand_in = lambda g, x: exact(x) if g is function else need({"numerical_gradient": own}, "numerical_gradient")(g, x)
+    with swapped(ns, "numerical_gradient", stand_in):
+        result = descent(function, np.array(init_x, dtype=float), lr=lr, step_num=step_num)
     if isinstance(result, tuple) and len(result) == 2:      # the book's (x, history) form
         result = result[0]
     return result

@@ -1,4 +1,5 @@
 """numerical_diff(f, x): the central difference (f(x+h) - f(x-h)) / 2h with h = 1e-4."""
+import numpy as np
 import pytest
 
 from autograder.expect import expect_close, first_match
@@ -19,10 +20,16 @@ def diagnose(f, x):
 
 
 @pytest.mark.public
-def test_central_x2_at_2(student):
-    """The slope of x² at 2 is 4; a central difference gets within 1e-6 (a forward one is 1e-4 off)."""
+def test_central_x2_at_2(student, rng):
+    """The slope of x² at 2 is 4; a central difference gets within 1e-6 (a forward one is 1e-4 off).
+    The slope is f's: (x − c)² with a random c has slope 2(2 − c) at 2."""
     got = student.ask("diff", f="square", x=2.0)
     expect_close(got, 4.0, atol=1e-6, given="f(x) = x², x = 2", diagnose=diagnose(square, 2.0))
+    c = float(np.round(rng.uniform(-3, 3), 2))
+    coefficients = [c * c, -2 * c, 1.0]
+    got = student.ask("diff_polynomial", coefficients=coefficients, x=2.0)
+    shifted = lambda v: sum(k * v ** n for n, k in enumerate(coefficients))     # as the probe computes it
+    expect_close(got, 2 * (2.0 - c), atol=1e-6, given=f"f(x) = (x − {c:g})², x = 2", diagnose=diagnose(shifted, 2.0))
 
 
 @pytest.mark.public

@@ -30,16 +30,41 @@ def gradient_at(student, f, named, x, given):
     return answer
 
 
+def random_centre(rng, shape=2):
+    """The centre of a sum of squares whose gradient, 2(x − c), no answer that ignores f can give."""
+    return np.round(rng.uniform(-3, 3, size=shape), 2)
+
+
+def shifted_square(centre):
+    return lambda x: np.sum((x - centre) ** 2)
+
+
+def shifted_gradient_at(student, x, centre):
+    """The gradient of sum((x − c)²) at x is 2(x − c)."""
+    x, centre = np.array(x, dtype=float), np.array(centre, dtype=float)
+    given = f"f(x) = sum((x − c)²), c = {show(centre)}, x = {show(x)}"
+    answer = student.ask("gradient", f="shifted_square", centre=centre, x=x)
+    expect_close(answer["grad"], 2 * (x - centre), atol=1e-6, given=given,
+                 diagnose=diagnose(shifted_square(centre), x, answer))
+    return answer, given
+
+
 @pytest.mark.public
-def test_function_2_at_3_4(student):
-    """The gradient of x0² + x1² at (3, 4) is (6, 8)."""
+def test_function_2_at_3_4(student, rng):
+    """The gradient of x0² + x1² at (3, 4) is (6, 8); that of (x0 − c0)² + (x1 − c1)², for a
+    random c, is 2·((3, 4) − c)."""
     gradient_at(student, function_2, "function_2", [3.0, 4.0], "f(x) = x0² + x1², x = (3, 4)")
+    shifted_gradient_at(student, [3.0, 4.0], random_centre(rng))
 
 
-def test_zero_coordinates(student):
-    """At (0, 2) and (3, 0) one partial derivative is 0: the gradient is (0, 4) and (6, 0)."""
+def test_zero_coordinates(student, rng):
+    """At (0, 2) and (3, 0) one partial derivative is 0: the gradient is (0, 4) and (6, 0); the
+    same where x meets a random centre c of sum((x − c)²) in one coordinate."""
     for x in ([0.0, 2.0], [3.0, 0.0]):
         gradient_at(student, function_2, "function_2", x, f"f(x) = x0² + x1², x = ({x[0]:g}, {x[1]:g})")
+    centre = random_centre(rng)
+    for offset in ([0.0, 2.0], [3.0, 0.0]):
+        shifted_gradient_at(student, centre + offset, centre)
 
 
 def test_two_dimensional_array(student, rng):
@@ -56,25 +81,30 @@ def test_two_dimensional_array(student, rng):
     if first_match(got, [("one_dimensional_only", wrong.gradient_by_rows(sum_of_squares, x))]):
         raise Fail("one_dimensional_only", given=given, got=show(got))
     expect_close(got, 2 * x, atol=1e-6, given=given, diagnose=diagnose(sum_of_squares, x, answer))
+    shifted_gradient_at(student, x, random_centre(rng, x.shape))
 
 
 def test_closure_reads_the_array(student, rng):
     """f ignores its argument and reads x itself (as ``lambda w: net.loss(x, t)`` reads net.W):
-    only perturbing x in place lets f see the change."""
+    only perturbing x in place lets f see the change.  f is sum(x²), then sum((x − c)²) for
+    a random c."""
     x = np.round(rng.uniform(1, 3, size=3), 2)
-    answer = student.ask("gradient_of_closure", x=x)
-    given = f"f = lambda w: np.sum(x**2), x = {show(x)}"
-    got = array(answer["grad"], x.shape, given, allow_non_finite=True)
-    if np.all(got == 0) and sees_its_argument(student, x):
-        raise Fail("perturbs_copy", given=given, got=show(got), expected=show(2 * x))
-    expect_close(got, 2 * x, atol=1e-6, given=given, diagnose=diagnose(sum_of_squares, x, answer))
+    centre = random_centre(rng, 3)
+    for c, shown in ((np.zeros(3), "np.sum(x**2)"), (centre, f"np.sum((x - c)**2), c = {show(centre)}")):
+        answer = student.ask("gradient_of_closure", x=x, centre=c)
+        given = f"f = lambda w: {shown}, x = {show(x)}"
+        got = array(answer["grad"], x.shape, given, allow_non_finite=True)
+        if np.all(got == 0) and sees_its_argument(student, x):
+            raise Fail("perturbs_copy", given=given, got=show(got), expected=show(2 * (x - c)))
+        expect_close(got, 2 * (x - c), atol=1e-6, given=given,
+                     diagnose=diagnose(shifted_square(c), x, answer))
 
 
 def test_input_restored(student, rng):
-    """After the call, x holds exactly the values it had (each element restored)."""
+    """After the call, x holds exactly the values it had (each element restored), and the
+    gradient it returned is right: 2(x − c) for sum((x − c)²) with a random c."""
     x = np.round(rng.uniform(-3, 3, size=2), 3)
-    answer = student.ask("gradient", f="function_2", x=x)
-    given = f"x = {show(x)}"
+    answer, given = shifted_gradient_at(student, x, random_centre(rng))
     if answer.get("returned_input"):
         raise Fail("returns_input", given=given)
     after = array(answer["x_after"], x.shape, given, allow_non_finite=True)

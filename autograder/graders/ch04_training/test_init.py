@@ -35,19 +35,37 @@ def params_of(student, sizes, weight_init_std=None):
     return params, given
 
 
-@pytest.mark.public
-def test_params_keys_and_shapes(student):
-    """TwoLayerNet(3, 4, 2): W1 is 3×4, b1 has 4 elements, W2 is 4×2, b2 has 2."""
-    params_of(student, (3, 4, 2))
-    params_of(student, (5, 3, 4))
+def expect_drawn(params, given):
+    """The weights are drawn (not all one value): keys and shapes, or zero biases, are worth
+    nothing in a network whose weights were never initialised."""
+    for key in ("W1", "W2"):
+        w = params[key].astype(float)
+        if w.size > 1 and np.all(w == w.flat[0]):
+            raise Fail("weights_not_random", given=given + f", params['{key}']", got=show(params[key]),
+                       expected="values drawn from a Gaussian")
 
 
-def test_biases_zero(student):
-    """The biases start at zero."""
-    params, given = params_of(student, (6, 5, 4), 1.0)
+def expect_zero_biases(params, given):
     for key in ("b1", "b2"):
         if not np.all(params[key] == 0):
             raise Fail("biases_not_zero", given=given + f", params['{key}']", got=show(params[key]))
+
+
+@pytest.mark.public
+def test_params_keys_and_shapes(student):
+    """TwoLayerNet(3, 4, 2): W1 is 3×4, b1 has 4 elements, W2 is 4×2, b2 has 2; the weights
+    drawn at random, the biases zero."""
+    for sizes in ((3, 4, 2), (5, 3, 4)):
+        params, given = params_of(student, sizes)
+        expect_drawn(params, given)
+        expect_zero_biases(params, given)
+
+
+def test_biases_zero(student):
+    """The biases start at zero (in a network whose weights are drawn)."""
+    params, given = params_of(student, (6, 5, 4), 1.0)
+    expect_drawn(params, given)
+    expect_zero_biases(params, given)
 
 
 def test_weight_init_std(student):

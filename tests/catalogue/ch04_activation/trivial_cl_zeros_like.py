@@ -1,0 +1,31 @@
+# expect: collapse_linear=null|wrong_shape
+# trivial: shaped
+# np.zeros_like(weights[0]).
+
+import numpy as np
+
+
+def collapse_linear(weights):
+    return np.zeros_like(weights[0])
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def sigmoid_grad(x):
+    return (1.0 - sigmoid(x)) * sigmoid(x)
+
+
+def sigmoid_chain_factor(n_layers):
+    return sigmoid_grad(0.0) ** n_layers
+
+
+def relu(x):
+    return np.maximum(0, x)
+
+
+def relu_grad(x):
+    grad = np.zeros(x.shape)
+    grad[x >= 0] = 1
+    return grad
