@@ -235,6 +235,6 @@ def test_nbgrader_autograde_agrees_and_the_notebook_trains(tmp_path, graded, fun
     outputs = [o for c in ran["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
     printed = "".join("".join(o.get("text", "")) for o in outputs)
     epochs = re.findall(r"epoch (\d+): .* test ([0-9.]+)", printed)
-    assert [int(n) for n, _ in epochs] == [1, 2, 3, 4, 5], printed[-2000:]
+    assert [int(n) for n, _ in epochs] == [1, 2], printed[-2000:]             # the example trains two epochs
     assert float(epochs[-1][1]) > 0.4, "the demo network should learn the digits well above chance (0.1)"
     assert re.search(r"10000 steps: at least about [0-9.]+ hours", printed), printed[-2000:]
