@@ -19,6 +19,12 @@ from autograder.course import load_course  # noqa: E402
 from autograder.run.sandbox import bubblewrap_problem  # noqa: E402
 
 REQUIRE_FULL = os.environ.get("AUTOGRADER_REQUIRE_FULL_ISOLATION") == "1"
+# Reduced mode protects writes with the submission's namespaces, whose private /tmp hides a
+# Python (or virtual environment) that lives under /tmp, as in a checkout in a temporary
+# folder: there the sandbox falls back to Landlock.
+PYTHON_UNDER_TMP = any(path.startswith("/tmp/") for prefix in (sys.prefix, sys.base_prefix)
+                       for path in (os.path.abspath(prefix), os.path.realpath(prefix)))
+REDUCED_PROTECTION = "landlock" if PYTHON_UNDER_TMP else "namespaces"
 
 
 def pytest_collection_modifyitems(config, items):

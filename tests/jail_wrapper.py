@@ -40,7 +40,8 @@ def filter_program(no_userns, no_landlock):
 
 def readable_python_for(user):
     """A mount namespace in which ``user`` can read this Python installation."""
-    paths = sorted({os.path.realpath(sys.base_prefix), os.path.abspath(sys.base_prefix)})
+    paths = sorted({path for prefix in (sys.base_prefix, sys.prefix)          # the venv too
+                    for path in (os.path.realpath(prefix), os.path.abspath(prefix))})
 
     def blocked():
         _drop(user)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import REDUCED_PROTECTION, ROOT, run_cli
 from test_redteam import CORRECT, REDTEAM, SANDBOX_UIDS, _by_function, honest_spec
 
 ASSIGNMENT = "ch04_gradient"
@@ -179,7 +179,7 @@ def test_reduced_mode_keeps_honest_scores(tmp_path, course, namespaces):
     assert done.returncode == 0, done.stderr
     graded = results(tmp_path / "out")
     assert graded["correct"]["score"] == graded["correct"]["extra_data"]["max_score"]
-    assert graded["correct"]["extra_data"]["write_protection"] == ("namespaces" if namespaces else "landlock")
+    assert graded["correct"]["extra_data"]["write_protection"] == (REDUCED_PROTECTION if namespaces else "landlock")
     full = course.assignment(ASSIGNMENT).function_points()
     wrong = []
     for name in REDUCED_SAFE:

@@ -117,7 +117,9 @@ def test_contract_picks_up_the_new_assignment(copy):
     assert all(TOY in name for names in ran.values() for name in names)
     clauses = {node.name for node in ast.parse((ROOT / "tests" / "test_contract.py").read_text(encoding="utf-8")).body
                if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
-    assert set(ran) == clauses - {"test_catalogue_meets_the_minimums"}
+    waived = {"test_catalogue_meets_the_minimums", "test_catalogue_has_every_trivial_kind",   # catalogue.toml
+              "test_trivial_entry_earns_nothing"}                    # parametrized by trivial entries: none yet
+    assert set(ran) == clauses - waived
     assert sorted(ran["test_catalogue_entry_is_graded_as_labelled"]) == [
         f"test_catalogue_entry_is_graded_as_labelled[{TOY}/right_book]",
         f"test_catalogue_entry_is_graded_as_labelled[{TOY}/wrong_doubles]"]

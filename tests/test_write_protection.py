@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_repository
+from conftest import REDUCED_PROTECTION, ROOT, copy_repository
 from test_redteam import CORRECT, _processes
 
 ASSIGNMENT = "ch04_gradient"
@@ -176,9 +176,9 @@ def assert_protected(setup, done, isolation, protection):
 
 
 MODES = {   # id: (as an ordinary user, no user namespaces, isolation, write protection)
-    "reduced-root-namespaces": (False, False, "reduced", "namespaces"),
+    "reduced-root-namespaces": (False, False, "reduced", REDUCED_PROTECTION),
     "reduced-root-landlock": (False, True, "reduced", "landlock"),
-    "reduced-user-namespaces": (True, False, "reduced", "namespaces"),
+    "reduced-user-namespaces": (True, False, "reduced", REDUCED_PROTECTION),
     "reduced-user-landlock": (True, True, "reduced", "landlock"),
 }
 

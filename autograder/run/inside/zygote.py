@@ -115,13 +115,20 @@ class _Jailing:
             blocked = jail.trial(lambda: (_drop(uid), [jail.blocked_at(path) for path in python])[1]) or []
             self.hidden = _outermost({folder for folder in blocked if folder and folder != os.sep})
         self.protection, self.unreadable, self.isolated = "none", list(python), False
+        usable = []                     # (kind, what of Python its uid cannot read), strongest first
         for kind in ("namespaces", "landlock", "none"):
             folder = None if kind == "namespaces" else self.folder()
             tried = jail.trial(lambda: self._try(kind, folder))
             _remove(folder)
             if tried is not None and tried["ok"]:
-                self.protection, self.unreadable = kind, tried["unreadable"]
-                break
+                usable.append((kind, tried["unreadable"]))
+                if not tried["unreadable"]:
+                    break
+        # The strongest protection under which the submission can read its Python: a Python
+        # under /tmp (a checkout in a temporary folder) is hidden by the namespaces' private /tmp.
+        readable = [(kind, unreadable) for kind, unreadable in usable if not unreadable]
+        if readable or usable:
+            self.protection, self.unreadable = (readable or usable)[0]
         self.isolated = self.protection == "namespaces"
 
     def _try(self, kind, folder):
