@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .files import write_atomic
 from .messages import pick
-from .submissions import student_folder
+from .submissions import key_of_folder, student_folder
 
 RESULTS = "results.json"
 FEEDBACK = "feedback.md"
@@ -189,12 +189,11 @@ def read(path):
 
 
 def graded_in(out_dir, assignment_id):
-    """Every GradedSubmission of this assignment under DIR, sorted by student, read one at a time."""
-    found = sorted((graded.student, path) for path in Path(out_dir).glob(f"*/{RESULTS}")
-                   if (graded := read(path)) is not None and graded.assignment == assignment_id)
-    for _, path in found:
+    """Every GradedSubmission of this assignment under DIR, sorted by student, read once
+    each (a folder's name reads back to its student's key: no file is read to sort)."""
+    for _, path in sorted((key_of_folder(path.parent.name), path) for path in Path(out_dir).glob(f"*/{RESULTS}")):
         graded = read(path)
-        if graded is not None:
+        if graded is not None and graded.assignment == assignment_id:
             yield graded
 
 
