@@ -27,8 +27,33 @@ LIMITS = {
     "output_kb": 256,              # printed output kept; more stops the cell
 }
 
+# ----- the term (all optional: without them every command works on one folder as before) -----
+
+# The course roster: student id, name, Moodle participant id, e-mail (README "A term").
+# Personal data: roster.csv is git-ignored.  None: no roster (grades list who submitted).
+ROSTER = None                    # e.g. "roster.csv", relative to this file
+
+# Due dates ("due" of an assignment below) and submission times are read in this zone.
+TIME_ZONE = "Asia/Tokyo"
+
+# What a late submission costs, unless an assignment sets its own "late_policy".
+# None: late work is flagged in grades_final.csv and the report, never penalised.
+LATE_POLICY = {
+    "grace_minutes": 15,         # up to 15 minutes late counts as on time (upload delays)
+    "percent_per_day": 10,       # 10% of the score per started day late
+    "max_percent": 50,           # never more than half
+    "accept_days": 7,            # more than 7 days late: not accepted (0); 0 = no late work at all
+}
+
+# Per-student extensions (合理的配慮, illness): CSV student,assignment,due,reason.
+EXTENSIONS = None                # e.g. "extensions.csv", relative to this file
+
 # Points per check id (<function>::<check>).  Every check under
 # autograder/graders/<assignment>/ must have an entry, and every entry a check.
+# Optional keys of an assignment: "due" ("2026-10-20 23:59", in TIME_ZONE), "late_policy"
+# (as LATE_POLICY), "weight" in the term total (default 1), and "written": the parts TAs
+# mark by hand, nbgrader grade_id of the answer cell -> points (rubric in
+# autograder/graders/<assignment>/written.toml).
 ASSIGNMENTS = {
     "ch04_gradient": {
         "title": "4.3–4.4 数値微分と勾配 / Numerical differentiation and gradients",
@@ -55,6 +80,7 @@ ASSIGNMENTS = {
     },
     "ch04_activation": {
         "title": "宿題: 活性化関数 / Homework: activation functions",
+        "written": {"answer_q1": 2, "answer_q2": 2},
         "points": {
             "collapse_linear::c_cubed": 1,
             "collapse_linear::two_layers": 1,

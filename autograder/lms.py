@@ -28,7 +28,6 @@ under unplaced/ are written to a temporary folder that is renamed into place whe
 are there.  The bytes unpacked are capped per file, per student and per import (below).
 An outer archive that cannot be listed at all is a usage error (exit 2, one line).
 """
-import csv
 import hashlib
 import io
 import os
@@ -46,8 +45,9 @@ from pathlib import Path
 
 from .course import UsageError
 from .escape import one_line, terminal
-from .files import decode_text, csv_text, write_atomic
-from .submissions import KINDS, folder_name, pick_submission, student_folder, student_key
+from .files import csv_text, write_atomic
+from .roster import Roster, match_key as _key, usable_id
+from .submissions import KINDS, folder_name, pick_submission, student_folder
 
 MOODLE = re.compile(r"^(?P<name>[^/]+?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?"
                     r"(?P<rest>.*)$", re.DOTALL)
@@ -74,19 +74,8 @@ SUMMARY_FIELDS = ["status", "student_id", "lms_name", "participant", "source", "
                   "note"]
 
 
-def _key(text):
-    """Matching key: NFKC (full-width spaces and letters), case-folded, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
-
-
 def _nfc(text):
     return unicodedata.normalize("NFC", text).strip()
-
-
-def usable_id(raw):
-    """The student key of an id the LMS or the roster gives, or None when there is none."""
-    key = student_key(raw)
-    return key if key and "\0" not in key else None
 
 
 # ----- reading the archive -----
@@ -240,66 +229,6 @@ def _nested_zip(data, path):
     if len(archive.infolist()) > MAX_NESTED_ENTRIES:
         raise Rejected(f"{path}: {limit}")
     return archive
-
-
-# ----- the roster -----
-
-COLUMNS = {
-    "student_id": ("student_id", "student", "student id", "id number", "idnumber", "学籍番号",
-                   "id番号"),
-    "name": ("name", "full name", "fullname", "氏名", "名前", "フルネーム"),
-    "participant": ("participant", "participant id", "identifier", "識別子"),
-    "email": ("email", "e-mail", "email address", "メールアドレス"),
-}
-
-
-class Roster:
-    """roster.csv (UTF-8, or Excel's cp932): a ``student_id`` column and any of ``name``,
-    ``participant`` (Moodle's "Participant 1234567" or the number), ``email``.
-    Moodle's grading worksheet headers (Identifier, Full name, ID number, Email address) work too.
-    Names match ignoring case, width (全角/半角) and spacing; a name two students share matches
-    neither (give the participant id for them)."""
-
-    def __init__(self, path):
-        reader = csv.DictReader(io.StringIO(decode_text(Path(path).read_bytes())))
-        columns = {}
-        for header in reader.fieldnames or []:
-            for kind, aliases in COLUMNS.items():
-                if _key(header) in aliases and kind not in columns:
-                    columns[kind] = header
-        if "student_id" not in columns:
-            raise UsageError(f"{path}: no student id column (one of: {', '.join(COLUMNS['student_id'])})")
-        self.ids, self.index, ambiguous = [], {}, set()
-        for line, row in enumerate(reader, start=2):
-            student = usable_id(row.get(columns["student_id"]) or "")
-            if student is None:
-                raise UsageError(f"{path}, line {line}: missing or unusable student id")
-            if student in self.ids:
-                raise UsageError(f"{path}, line {line}: student id '{student}' appears twice")
-            self.ids.append(student)
-            for kind in ("student_id", "name", "participant", "email"):
-                value = (row.get(columns[kind]) or "") if kind in columns else ""
-                if kind == "participant":
-                    value = "".join(re.findall(r"\d+", value))
-                key = (kind, _key(value))
-                if not key[1]:
-                    continue
-                if key in self.index and self.index[key] != student:
-                    ambiguous.add(key)
-                self.index[key] = student
-        for key in ambiguous:
-            del self.index[key]
-        self.ambiguous = {key[1] for key in ambiguous}
-
-    def find(self, *, name=None, participant=None, key=None):
-        """The student id for what the LMS says, or None.  ``key`` is tried as every kind."""
-        tries = [("participant", participant), ("name", name)]
-        if key is not None:
-            tries = [(kind, key) for kind in ("student_id", "email", "participant", "name")] + tries
-        for kind, value in tries:
-            if value and (kind, _key(value)) in self.index:
-                return self.index[(kind, _key(value))]
-        return None
 
 
 # ----- grouping files by student -----
