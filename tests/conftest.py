@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from autograder.course import load_course  # noqa: E402
 from autograder.run.sandbox import bubblewrap_problem  # noqa: E402
+from browser import browser  # noqa: E402,F401  (the headless Chromium fixture, for every test file)
 
 REQUIRE_FULL = os.environ.get("AUTOGRADER_REQUIRE_FULL_ISOLATION") == "1"
 # Reduced mode protects writes with the submission's namespaces, whose private /tmp hides a
