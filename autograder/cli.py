@@ -1,4 +1,4 @@
-"""Command line: python -m autograder {grade, check, student-kit, report, import-lms, gradescope} ...
+"""Command line: python -m autograder {grade, check, finish, report, import-lms, student-kit, ...} ...
 
 Exit status: 0 every submission was graded (a broken submission is graded too, with
 its reason); 1 the grader itself failed; 2 a usage or configuration error (one line on
@@ -71,6 +71,12 @@ def _parser():
     kit = command("student-kit", help="write what students receive")
     kit.add_argument("--output", required=True, metavar="DIR")
 
+    finish = command("finish", help="recompute grades_final.csv, feedback and report.html of a graded folder "
+                                    "(written marks, late policy, overrides, roster)")
+    finish.add_argument("graded", metavar="GRADED_FOLDER")
+    finish.add_argument("--assignment", metavar="ID", help="default: the assignment its results.json name")
+    finish.add_argument("--overrides", metavar="CSV", help="default: GRADED_FOLDER/overrides.csv")
+
     report = command("report", help="write report.html for a graded folder")
     report.add_argument("graded", metavar="GRADED_FOLDER")
 
@@ -118,10 +124,8 @@ TABLE_ROWS = 60            # a larger class gets a summary line; grades.csv has 
 
 def _grade(course, args):
     from .executors import grade_batch
-    from .finish import finish
     from .grade import pending
     from .judge import collect_checks
-    from .overrides import OverrideError
     from .progress import Progress
     from .run.sandbox import IsolationUnavailable, resolve_mode
     from .submissions import discover
@@ -159,16 +163,9 @@ def _grade(course, args):
                                executor=args.executor, scheduler=args.scheduler)
     finally:
         progress.close()
-    if out.is_dir() and (count or args.resume):      # --resume: overrides may have changed
-        try:
-            finished = finish(out, assignment, overrides=args.overrides, class_report=total > 1)
-        except OverrideError as error:
-            say(f"autograder: {error}", sys.stderr)
-            return 1
-        for line in finished.lines:
-            say(line)
-        for warning in finished.warnings:
-            say(warning, sys.stderr)
+    if out.is_dir() and (count or args.resume):      # --resume: marks and overrides may have changed
+        _finish_and_say(course, assignment, out, args.overrides, class_report=total > 1,
+                        failed=[failure.student for failure in failures])
     if len(submissions) == 1 and shown:
         say("\n".join(report.verdict_lines(shown[0])))
     elif len(shown) > TABLE_ROWS:
@@ -183,6 +180,37 @@ def _grade(course, args):
     for failure in failures:
         say(f"autograder: {failure}", sys.stderr)
     return 1 if failures else 0
+
+
+def _finish_and_say(course, assignment, out, overrides, class_report=True, failed=()):
+    from .finish import finish
+    from .overrides import OverrideError
+    try:
+        finished = finish(out, course, assignment, overrides=overrides, class_report=class_report, failed=failed)
+    except OverrideError as error:          # the instructor's file as written cannot be applied
+        raise UsageError(str(error)) from None
+    for line in finished.lines:
+        say(line)
+    for warning in finished.warnings:
+        say(warning, sys.stderr)
+
+
+def _finish(course, args):
+    from . import results
+    out = Path(args.graded)
+    if not out.is_dir():
+        raise UsageError(f"{out}: no such folder")
+    if args.assignment:
+        assignment = course.assignment(args.assignment)
+    else:
+        found = {graded.assignment for path in sorted(out.glob(f"*/{results.RESULTS}"))
+                 if (graded := results.read(path)) is not None}
+        if len(found) != 1:
+            raise UsageError(f"{out}: {'no graded results' if not found else 'results of several assignments'}"
+                             " (give --assignment ID)")
+        assignment = course.assignment(found.pop())
+    _finish_and_say(course, assignment, out, args.overrides)
+    return 0
 
 
 def _check(course, args):
@@ -217,5 +245,5 @@ def _new_assignment(course, args):
     return new_assignment_command(course, args)
 
 
-COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit, "report": _report,
+COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit, "finish": _finish, "report": _report,
             "import-lms": _import_lms, "gradescope": _gradescope, "new-assignment": _new_assignment}

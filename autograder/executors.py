@@ -148,7 +148,7 @@ def _feed(worker, queue):
         return
     worker["busy"].append(submission)
     stdin.write(json.dumps({"student": submission.student, "path": os.path.abspath(submission.path),
-                            "problem": submission.problem}) + "\n")
+                            "problem": submission.problem, "timestamp": submission.timestamp}) + "\n")
     stdin.flush()
 
 
@@ -169,7 +169,7 @@ def worker_main(argv):
     def submissions():
         for line in sys.stdin:
             item = json.loads(line)
-            yield Submission(item["student"], Path(item["path"]), item.get("problem", ""))
+            yield Submission(item["student"], Path(item["path"]), item.get("problem", ""), item.get("timestamp", ""))
 
     def answer(graded):
         out.write(json.dumps(_message(graded), ensure_ascii=False) + "\n")
@@ -212,7 +212,7 @@ def grade_chunk(config, assignment_id, items, out_dir, isolation, lang):
     except (ImportError, ValueError):
         slot = os.getpid() % 64
     answers = []
-    submissions = [Submission(student, Path(path), problem) for student, path, problem in items]
+    submissions = [Submission(student, Path(path), problem, stamp) for student, path, problem, stamp in items]
     grade_stream(course, assignment, submissions, out_dir=Path(out_dir), isolation=isolation,
                  lang=lang, slot=slot, on_done=lambda graded: answers.append(_message(graded)))
     return answers
@@ -224,7 +224,8 @@ def _with_dask(course, assignment, submissions, out_dir, isolation, lang, schedu
     with Client(scheduler) as client:
         futures, chunks = [], {}
         for start in range(0, len(submissions), DASK_CHUNK):
-            items = [(s.student, os.path.abspath(s.path), s.problem) for s in submissions[start:start + DASK_CHUNK]]
+            items = [(s.student, os.path.abspath(s.path), s.problem, s.timestamp)
+                     for s in submissions[start:start + DASK_CHUNK]]
             future = client.submit(grade_chunk, os.path.abspath(course.path), assignment.id, items,
                                    os.path.abspath(out_dir), isolation, lang, pure=False)
             futures.append(future)

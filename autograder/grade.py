@@ -60,7 +60,8 @@ def grade_stream(course, assignment, submissions, *, out_dir, isolation, lang, s
                 return
             graded = GradedSubmission(student, assignment.id, outcome.checks, outcome.load_problems,
                                       isolation=sandbox.mode, write_protection=sandbox.write_protection, lang=lang, seconds=time.monotonic() - job.started,
-                                      digest=job.digest, hidden_visibility=course.hidden_visibility)
+                                      digest=job.digest, hidden_visibility=course.hidden_visibility,
+                                      timestamp=job.submission.timestamp)
             if out_dir is not None:
                 results.write(out_dir, graded)
             on_done(graded)
@@ -73,4 +74,4 @@ def grade_stream(course, assignment, submissions, *, out_dir, isolation, lang, s
 def pending(submissions, out_dir, assignment_id):
     """--resume: the submissions whose results are missing or stale (the file changed)."""
     return [s for s in submissions
-            if not results.is_current(out_dir, s.student, assignment_id, file_digest(s.path))]
+            if not results.is_current(out_dir, s.student, assignment_id, file_digest(s.path), s.timestamp)]

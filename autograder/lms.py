@@ -41,13 +41,15 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from .course import UsageError
 from .escape import one_line, terminal
 from .files import csv_text, write_atomic
 from .roster import Roster, match_key as _key, usable_id
-from .submissions import KINDS, folder_name, pick_submission, student_folder
+from .late import format_timestamp
+from .submissions import KINDS, TIMESTAMP, folder_name, pick_submission, student_folder
 
 MOODLE = re.compile(r"^(?P<name>[^/]+?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?"
                     r"(?P<rest>.*)$", re.DOTALL)
@@ -360,7 +362,7 @@ def _guarded(work, **who):
         return [_row("error", note=f"could not be imported ({type(error).__name__}: {error})", **who)]
 
 
-def import_zip(archive_path, assignment_id, out_dir, roster=None, fmt="auto"):
+def import_zip(archive_path, assignment_id, out_dir, roster=None, fmt="auto", zone=None):
     """Unpack ``archive_path``; returns the summary rows (dicts with SUMMARY_FIELDS)."""
     out_dir = Path(out_dir)
     base = out_dir / ".import" / assignment_id
@@ -396,7 +398,7 @@ def import_zip(archive_path, assignment_id, out_dir, roster=None, fmt="auto"):
                 who = {"student_id": student or "", "lms_name": group.name or group.label,
                        "participant": group.participant or "",
                        "source": ", ".join(item.path for _, item in group.items)}
-                rows += _guarded(lambda: _import_group(group, student, owned, clash, roster, base, out_dir,
+                rows += _guarded(lambda: _import_group(group, student, owned, clash, roster, base, out_dir, zone,
                                                        assignment_id, budget), **who)
     if roster is not None:
         placed = {row["student_id"] for row in rows if row["student_id"]}
@@ -412,14 +414,14 @@ def _row(status, **fields):
     return {name: fields.get(name, "") for name in SUMMARY_FIELDS} | {"status": status}
 
 
-def _import_group(group, student, owned, clash, roster, base, out_dir, assignment_id, budget):
+def _import_group(group, student, owned, clash, roster, base, out_dir, zone, assignment_id, budget):
     """The rows of one LMS entry: the entries rejected in its uploaded zips, then its fate."""
     budget.next_student()
     rows = [_row("rejected", source=name, note=why) for name, why in expand_zips(group, budget)]
-    return rows + [_place(group, student, owned, clash, roster, base, out_dir, assignment_id, budget)]
+    return rows + [_place(group, student, owned, clash, roster, base, out_dir, zone, assignment_id, budget)]
 
 
-def _place(group, student, owned, clash, roster, base, out_dir, assignment_id, budget):
+def _place(group, student, owned, clash, roster, base, out_dir, zone, assignment_id, budget):
     who = {"lms_name": group.name or group.label, "participant": group.participant or ""}
     sources = ", ".join(item.path for _, item in group.items)
 
@@ -445,6 +447,7 @@ def _place(group, student, owned, clash, roster, base, out_dir, assignment_id, b
     folder = student_folder(out_dir, student) / assignment_id
     target = folder / f"{assignment_id}{os.path.splitext(relative)[1].lower()}"
     write_atomic(target, data)
+    _write_timestamp(folder, item.modified, zone)
     for kind in KINDS:                                   # the other kind, from an earlier import
         if folder / f"{assignment_id}{kind}" != target:
             (folder / f"{assignment_id}{kind}").unlink(missing_ok=True)
@@ -452,6 +455,19 @@ def _place(group, student, owned, clash, roster, base, out_dir, assignment_id, b
     note = ("also submitted (not graded): " + ", ".join(ignored)) if ignored else ""
     return _row("imported", student_id=student, source=item.path, destination=str(target),
                 modified=item.modified, note=note, **who)
+
+
+def _write_timestamp(folder, modified, zone):
+    """timestamp.txt as nbgrader keeps it: the zip's time of the file (it carries no zone, so it
+    is read in the course's), written with its offset so nbgrader and the late policy agree."""
+    try:
+        moment = datetime.fromisoformat(modified)
+    except ValueError:
+        (folder / TIMESTAMP).unlink(missing_ok=True)     # no time: "time unknown", never a stale one
+        return
+    if zone is not None:
+        moment = moment.replace(tzinfo=zone)
+    write_atomic(folder / TIMESTAMP, format_timestamp(moment) + "\n")
 
 
 def _clean(value):
@@ -468,9 +484,9 @@ def import_command(course, args):
     assignment = course.assignment(args.assignment)
     if not Path(args.archive).is_file():
         raise UsageError(f"{args.archive}: no such file")
-    roster = Roster(args.roster) if args.roster else None
+    roster = Roster(args.roster) if args.roster else course.roster()
     out_dir = Path(args.out or "submitted")
-    rows = import_zip(args.archive, assignment.id, out_dir, roster, args.format)
+    rows = import_zip(args.archive, assignment.id, out_dir, roster, args.format, zone=course.time_zone)
     counts = {}
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1

@@ -12,10 +12,14 @@ from . import escape
 from .files import csv_text
 
 
-def feedback_markdown(graded):
-    """DIR/<student>/feedback.md: the file an instructor mails or uploads as-is."""
-    lines = [f"# {graded.assignment} — {escape.markdown(graded.student)}", "",
-             f"**{graded.score:g} / {graded.max_score:g}**", ""]
+def feedback_markdown(graded, final=None):
+    """DIR/<student>/feedback.md: the file an instructor mails or uploads as-is.  With the
+    ``final`` grade (the finish stage), the final score and every adjustment come first."""
+    lines = [f"# {graded.assignment} — {escape.markdown(graded.student)}", ""]
+    if final is None:
+        lines += [f"**{graded.score:g} / {graded.max_score:g}**", ""]
+    else:
+        lines += final_lines(graded, final)
     notes = graded.notes()
     lines += [f"> {escape.markdown(line)}" for line in notes] + ([""] if notes else [])
     for function in graded.functions():
@@ -30,6 +34,17 @@ def feedback_markdown(graded):
             lines += [f"  {escape.markdown(text)}" for text in check.output.splitlines()]
         lines.append("")
     return "\n".join(lines)
+
+
+def final_lines(graded, final):
+    """The final grade at the top of the feedback: the score, then why it differs."""
+    lines = [f"**最終成績 / Final grade: {final.score:g} / {final.max_score:g}**", "",
+             f"- 自動採点 / autograded: {graded.score:g} / {graded.max_score:g}"]
+    if final.written_pending:
+        lines.append(f"- 記述問題: 採点待ち ({final.written_pending:g} 点) / written answers: pending "
+                     f"({final.written_pending:g} points)")
+    lines += [f"- {escape.markdown(note)}" for note in final.notes]
+    return lines + [""]
 
 
 def verdict_lines(graded):

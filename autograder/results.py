@@ -88,6 +88,7 @@ class GradedSubmission(Scored):
     digest: str = ""                                    # sha256 of the file: seeds, --resume
     hidden_visibility: str = "after_published"
     write_protection: str | None = None                 # namespaces | landlock | none (trusted); None: self-check
+    timestamp: str = ""                                 # when it was submitted, as timestamp.txt says ("": unknown)
 
     def functions(self):
         """[FunctionResult] in the order the checks ran."""
@@ -140,6 +141,7 @@ class GradedSubmission(Scored):
                 "write_protection": self.write_protection,
                 "lang": self.lang,
                 "sha256": self.digest,
+                "timestamp": self.timestamp,
                 "load_problems": [{"where": p.label, **p.info} for p in self.load_problems],
             },
         }
@@ -157,7 +159,7 @@ class GradedSubmission(Scored):
                     for p in extra.get("load_problems", [])]
         return cls(extra["student"], extra["assignment"], checks, problems, extra.get("isolation", "full"),
                    extra.get("lang", "ja"), float(data.get("execution_time", 0.0)), extra.get("sha256", ""),
-                   hidden, extra.get("write_protection"))
+                   hidden, extra.get("write_protection"), str(extra.get("timestamp") or ""))
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,11 @@ def write(out_dir, graded):
     write_atomic(folder / FEEDBACK, feedback_markdown(graded))
 
 
+def write_feedback(out_dir, graded, text):
+    """DIR/<student>/feedback.md again, with what the finish stage adds."""
+    write_atomic(student_folder(out_dir, graded.student) / FEEDBACK, text)
+
+
 def read(path):
     """The GradedSubmission in a results.json, or None when it is missing or not one."""
     try:
@@ -197,7 +204,9 @@ def graded_in(out_dir, assignment_id):
             yield graded
 
 
-def is_current(out_dir, student, assignment_id, digest):
-    """--resume: DIR/<student>/results.json is complete and graded this very content."""
+def is_current(out_dir, student, assignment_id, digest, timestamp=""):
+    """--resume: DIR/<student>/results.json is complete and graded this very content,
+    submitted at the same time."""
     graded = read(student_folder(out_dir, student) / RESULTS)
-    return bool(digest and graded and graded.assignment == assignment_id and graded.digest == digest)
+    return bool(digest and graded and graded.assignment == assignment_id and graded.digest == digest
+                and graded.timestamp == timestamp)

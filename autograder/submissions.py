@@ -77,6 +77,27 @@ class Submission:
     student: str
     path: Path
     problem: str = ""            # why no file of this student can be graded ("" when one can)
+    timestamp: str = ""          # the submission time as timestamp.txt beside it says ("" none)
+
+
+TIMESTAMP = "timestamp.txt"      # nbgrader's (and import-lms's) record of when it was submitted
+TIMESTAMP_BYTES = 200            # it is one short line; a larger file is not one
+
+
+def read_timestamp(folder):
+    """The first line of ``folder/timestamp.txt``, or "" (missing, a link, not text)."""
+    path = Path(folder) / TIMESTAMP
+    try:
+        if path.is_symlink() or not path.is_file():
+            return ""
+        with open(path, "rb") as handle:
+            raw = handle.read(TIMESTAMP_BYTES + 1)
+        if len(raw) > TIMESTAMP_BYTES:
+            return ""
+        lines = raw.decode("utf-8").strip().splitlines()
+        return plain(lines[0].strip()) if lines else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def pick_submission(names, assignment_id):
@@ -127,8 +148,8 @@ def _student_folder(folder, assignment_id, warn):
     student = key_of_folder(folder.parent.name)
     index, why = pick_submission([f.name for f in files], assignment_id)
     if index is None:
-        return Submission(student, folder, why)
-    return Submission(student, files[index])
+        return Submission(student, folder, why, read_timestamp(folder))
+    return Submission(student, files[index], timestamp=read_timestamp(folder))
 
 
 def _folder(root, assignment_id, warn):
@@ -141,7 +162,7 @@ def _folder(root, assignment_id, warn):
         if entry.is_file():
             if entry.suffix.lower() in KINDS:
                 found.append(Submission(student_key(entry.stem), entry))
-            elif entry.name != "timestamp.txt":
+            elif entry.name != TIMESTAMP:
                 warn(f"skipped {entry} (not .ipynb or .py)")
         elif entry.is_dir():
             mine = entry / assignment_id
@@ -164,7 +185,8 @@ def discover(paths, assignment_id, student=None, warn=None):
         if path.is_file():
             if path.suffix.lower() not in KINDS:
                 raise UsageError(f"{raw}: not a notebook (.ipynb) or script (.py)")
-            found.append(Submission(student_key(student or path.stem), path))
+            stamp = read_timestamp(path.parent) if path.parent.name == assignment_id else ""
+            found.append(Submission(student_key(student or path.stem), path, timestamp=stamp))
         elif path.is_dir():
             found += _folder(path, assignment_id, warn)
         else:

@@ -258,14 +258,14 @@ def test_overrides_csv_is_applied_on_export(tmp_path):
     final = (out / "grades_final.csv").read_text(encoding="utf-8-sig")
     assert "late submission" in final
     jun = next(line for line in final.splitlines() if line.startswith("jun,"))
-    assert jun.startswith("jun,24,")
+    assert jun.startswith("jun,,submitted,24,29,29,")                         # score, max, autograded
     assert "jun,29," in (out / "grades.csv").read_text(encoding="utf-8-sig")     # grades.csv untouched
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Manual adjustments" in page and "late submission" in page        # shown in the report
     (out / "overrides.csv").write_text("student,check,points,adjustment,reason\nnobody,total,,1,x\n",
                                        encoding="utf-8")
     bad = run_cli("grade", tmp_path / "class", "--assignment", "ch04_gradient", "--out", out)
-    assert bad.returncode == 1 and "nobody" in bad.stderr
+    assert bad.returncode == 2 and "nobody" in bad.stderr                     # the instructor's file
 
 
 def test_symbolic_links_in_a_folder_are_not_graded(tmp_path):
