@@ -103,6 +103,11 @@ def test_moodle_folders_with_roster_are_graded_and_problems_listed(tmp_path, cou
     assert (out / "s002" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
     assert sorted(p.name for p in out.iterdir()) == [".import", "s001", "s002"]
     assert not (tmp_path / "escaped.ipynb").exists()
+    # the zip's time (no zone) is read in the course's zone and written as nbgrader keeps it
+    stamp = (out / "s002" / ASSIGNMENT / "timestamp.txt").read_text(encoding="utf-8")
+    assert stamp == "2024-06-01 09:30:00+09:00\n"
+    from nbgrader.utils import parse_utc
+    assert str(parse_utc(stamp.strip())) == "2024-06-01 00:30:00"                   # nbgrader agrees
 
     rows = by_status(summary(out))
     assert sorted(r["student_id"] for r in rows["imported"]) == ["s001", "s002"]
