@@ -91,6 +91,12 @@ def _parser():
     gradescope.add_argument("assignment", metavar="ID")
     gradescope.add_argument("--output", required=True, metavar="ZIP")
 
+    gradebook = command("gradebook",
+                        help="write the course gradebook: every assignment's final grades and the term total")
+    gradebook.add_argument("--graded", action="append", default=[], metavar="ID=DIR",
+                           help="an assignment's graded folder (default: graded/<ID>/); repeat per assignment")
+    gradebook.add_argument("--out", metavar="DIR", help="where gradebook.csv and .html go (default: graded/)")
+
     new = command("new-assignment", help="write the skeleton of a new assignment")
     new.add_argument("id", metavar="ID")
     return parser
@@ -240,10 +246,16 @@ def _gradescope(course, args):
     return package_command(course, args)
 
 
+def _gradebook(course, args):
+    from .gradebook import gradebook_command
+    return gradebook_command(course, args)
+
+
 def _new_assignment(course, args):
     from .authoring import new_assignment_command
     return new_assignment_command(course, args)
 
 
 COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit, "finish": _finish, "report": _report,
-            "import-lms": _import_lms, "gradescope": _gradescope, "new-assignment": _new_assignment}
+            "gradebook": _gradebook, "import-lms": _import_lms, "gradescope": _gradescope,
+            "new-assignment": _new_assignment}
