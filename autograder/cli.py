@@ -1,4 +1,4 @@
-"""Command line: python -m autograder {grade, check, finish, report, import-lms, student-kit, ...} ...
+"""Command line: python -m autograder {grade, check, finish, report, gradebook, export, import-lms, ...} ...
 
 Exit status: 0 every submission was graded (a broken submission is graded too, with
 its reason); 1 the grader itself failed; 2 a usage or configuration error (one line on
@@ -86,6 +86,13 @@ def _parser():
     lms.add_argument("--roster", metavar="CSV", help="maps LMS names to student ids")
     lms.add_argument("--out", metavar="DIR", help="default: submitted/")
     lms.add_argument("--format", choices=("auto", "moodle", "folders"), default="auto")
+
+    export = command("export", help="final grades for Moodle (grading worksheet, feedback zip) and any LMS (CSV)")
+    export.add_argument("assignment", metavar="ID")
+    export.add_argument("--graded", metavar="DIR", help="the graded folder (default: graded/<ID>/)")
+    export.add_argument("--worksheet", metavar="CSV", help="Moodle's grading worksheet to fill in")
+    export.add_argument("--roster", metavar="CSV", help="default: ROSTER in course_config.py")
+    export.add_argument("--out", metavar="DIR", help="default: DIR/export/")
 
     gradescope = command("gradescope", help="build a Gradescope autograder archive")
     gradescope.add_argument("assignment", metavar="ID")
@@ -241,6 +248,11 @@ def _import_lms(course, args):
     return import_command(course, args)
 
 
+def _export(course, args):
+    from .moodle import export_command
+    return export_command(course, args)
+
+
 def _gradescope(course, args):
     from .gradescope import package_command
     return package_command(course, args)
@@ -257,5 +269,5 @@ def _new_assignment(course, args):
 
 
 COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit, "finish": _finish, "report": _report,
-            "gradebook": _gradebook, "import-lms": _import_lms, "gradescope": _gradescope,
+            "gradebook": _gradebook, "export": _export, "import-lms": _import_lms, "gradescope": _gradescope,
             "new-assignment": _new_assignment}
