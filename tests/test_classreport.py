@@ -7,26 +7,41 @@ switched off, and the test checks what an instructor sees.
 """
 import base64
 import csv
+import io
 import re
+import statistics
+import urllib.parse
 import shutil
 from pathlib import Path
 
 import pytest
 
+from autograder import escape
+from autograder.submissions import student_folder
 from conftest import ROOT, run_cli
 
 CORRECT = (ROOT / "tests" / "data" / "ch04_gradient_correct.py").read_text(encoding="utf-8")
 CENTRAL = "return (f(x + h) - f(x - h)) / (2 * h)"
 DESCENT = "x -= lr * grad"
 FORWARD = (CENTRAL, "return (f(x + h) - f(x)) / h")
-CLASS = {   # student -> the edits to the correct script; the comment is the diagnosis expected
-    "alice": [],
-    "bob": [FORWARD],                                                   # forward_difference
-    "carol": [FORWARD, (DESCENT, "x += lr * grad")],                    # + gradient_ascent
-    "dave": [(DESCENT, "raise NotImplementedError()")],                 # not_implemented
-    "eve": [(CENTRAL, 'raise ValueError("<b id=pwned>x</b>")')],        # crashed
+TODO = "raise NotImplementedError()"
+NOTHING = [(CENTRAL, TODO), ("grad = np.zeros_like(x)", TODO), ("x = init_x", TODO),
+           ("z = self.predict(x)", TODO)]                               # every function a TODO
+HOSTILE = "=1+1 <i id=hostile>'\"&amp;"                                 # a file name is student text
+CLASS = {   # student -> the edits to the correct script; the comment is what the report says
+    "s001": [],
+    "s002": [FORWARD],                                                  # forward_difference
+    "s003": [FORWARD, (DESCENT, "x += lr * grad")],                     # + gradient_ascent
+    "s004": [(DESCENT, TODO)],                                          # not_implemented
+    "s005": [(CENTRAL, 'raise ValueError("<b id=pwned>x</b>")')],       # crashed
+    "s006": [(DESCENT, TODO), (CENTRAL, "raise ValueError()")],         # both: one line
+    "s007": NOTHING,                                                    # not started
+    "s008": [(CENTRAL, 'return "木村 s008"')],                          # wrong_type, quoting itself
     "山田": [(CENTRAL, "return (f(x + h) - f(x - h)) / h")],            # missing_half
+    HOSTILE: [],
 }
+NOT_JUDGED = {"not_implemented", "missing_function", "crashed", "timeout", "output_limit",
+              "memory_limit", "not_gradable"}
 
 
 def submission(student):
@@ -53,9 +68,49 @@ def graded(tmp_path_factory):
     return out
 
 
+# What the finish stage would write: names (some Japanese), a non-submitter, late work with and
+# without an extension, a pending written part, a submitter not on the roster.
+FINAL_MAX = 33                                          # 29 autograded + 4 written
+FINAL = [   # student, name, status, final score, flags
+    ("s001", "青木 一郎", "submitted", 29.7, ["late"]),
+    ("s002", "Brigitte Okonkwo", "submitted", 30, []),
+    ("s003", "井上 真央", "submitted", 20, ["written_pending"]),
+    ("s004", "Zhang Wei", "submitted", 12.5, ["late", "extension"]),
+    ("s005", "佐々木 希", "submitted", 25, []),
+    ("s006", "Hugo Lindqvist", "submitted", 8, []),
+    ("s007", "松本 潤一", "submitted", 0, []),
+    ("s008", "木村 拓也", "submitted", 15, ["time_unknown"]),
+    ("山田", "山田 太郎", "submitted", 28, []),
+    (HOSTILE, "<b id=named>名前</b>", "not_on_roster", 33, ["not_on_roster"]),
+    ("s009", "佐藤 花子", "not_submitted", 0, ["not_submitted"]),
+]
+SUBMITTED = [score for _, _, status, score, _ in FINAL if status != "not_submitted"]
+
+
+@pytest.fixture(scope="module")
+def final(graded, tmp_path_factory):
+    """The graded folder with grades_final.csv, then report and report --anonymous."""
+    from autograder.final import FinalGrade, final_csv
+
+    out = shutil.copytree(graded, tmp_path_factory.mktemp("final") / "graded")
+    auto = scores(graded)
+    grades = [FinalGrade(student, name, status, score, FINAL_MAX, auto.get(student), flags=flags,
+                         written_pending=4 if "written_pending" in flags else 0,
+                         notes=["late: -10% (33 -> 29.7)"] if student == "s001" else [])
+              for student, name, status, score, flags in FINAL]
+    (out / "grades_final.csv").write_text(final_csv(grades, []), encoding="utf-8")
+    for extra in ([], ["--anonymous"]):
+        done = run_cli("report", out, *extra)
+        assert done.returncode == 0, done.stderr
+    assert str(out / "report_anonymous.html") in done.stdout
+    return out
+
+
 def scores(out):
+    """grades.csv's student -> score (an id a spreadsheet would run is written with a "'")."""
     with open(out / "grades.csv", encoding="utf-8-sig", newline="") as handle:
-        return {row["student"]: float(row["score"]) for row in csv.DictReader(handle)}
+        return {re.sub(r"^'(?=[=+\-@])", "", row["student"]): float(row["score"])
+                for row in csv.DictReader(handle)}
 
 
 def test_page_is_self_contained_with_path_glyphs(graded):
@@ -67,22 +122,46 @@ def test_page_is_self_contained_with_path_glyphs(graded):
     for data in images:
         svg = base64.b64decode(data).decode("utf-8")
         assert "<path" in svg and "<text" not in svg   # svg.fonttype = path: no font needed
-    assert "<b id=pwned>" not in page and "&lt;b id=pwned&gt;" in page
+    assert "<b id=pwned>" not in page and "<i id=hostile>" not in page
+    assert escape.html(HOSTILE) in page
     assert not list(graded.glob(".*.tmp"))
 
 
-def test_diagnoses_are_counted_per_student(graded):
-    page = (graded / "report.html").read_text(encoding="utf-8")
+def ranked(page):
+    """{(code, function): (count, [student] or None)} of the ranked list, most frequent first."""
     section = page.split("What the class misunderstood")[1].split("</ol>")[0]
     items = re.findall(r"<li><h3><code>(\w+)</code> — <code>([\w.]+)</code>.*?"
-                       r'<span class="count">(\d+) 人.*?<p class="who">([^<]*)</p>', section, re.S)
-    found = {(code, function): (int(n), who.split(", ")) for code, function, n, who in items}
-    assert items[0][:3] == ("forward_difference", "numerical_diff", "2")   # most frequent first
-    assert found[("forward_difference", "numerical_diff")] == (2, ["bob", "carol"])
-    assert found[("gradient_ascent", "gradient_descent")] == (1, ["carol"])
-    assert found[("not_implemented", "gradient_descent")] == (1, ["dave"])
-    assert found[("crashed", "numerical_diff")] == (1, ["eve"])
+                       r'<span class="count">(\d+) 人.*?</p>(?:<p class="who">([^<]*)</p>)?</li>', section, re.S)
+    return {(code, function): (int(n), who.split(", ") if who else None) for code, function, n, who in items}
+
+
+def not_judged(page):
+    """The lines of the list of what could not be judged, as text."""
+    section = page.split('<ul class="not-judged">')[1].split("</ul>")[0]
+    return [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", section)]
+
+
+def test_diagnoses_are_counted_per_student(graded):
+    found = ranked((graded / "report.html").read_text(encoding="utf-8"))
+    assert next(iter(found)) == ("forward_difference", "numerical_diff")   # most frequent first
+    assert found[("forward_difference", "numerical_diff")] == (2, ["s002", "s003"])
+    assert found[("gradient_ascent", "gradient_descent")] == (1, ["s003"])
     assert found[("missing_half", "numerical_diff")] == (1, ["山田"])
+    assert found[("wrong_type", "numerical_diff")] == (1, ["s008"])
+
+
+def test_what_was_not_judged_is_ranked_apart_once_per_student(graded):
+    page = (graded / "report.html").read_text(encoding="utf-8")
+    assert not {code for code, _ in ranked(page)} & NOT_JUDGED
+    lines = not_judged(page)
+    assert len(lines) == 4                                     # s004, s005, s006, s007: once each
+    by_student = {line.split(": ", 1)[0]: line.split(": ", 1)[1] for line in lines}
+    assert by_student == {
+        "s004": "未実装 / not implemented — gradient_descent",
+        "s005": "実行時エラー / crashed — numerical_diff",
+        "s006": "実行時エラー / crashed — numerical_diff; 未実装 / not implemented — gradient_descent",
+        "s007": "未着手 / not started — numerical_diff, numerical_gradient, gradient_descent, simpleNet.loss",
+    }
 
 
 def test_unreadable_and_foreign_results_are_skipped_and_said(graded, tmp_path, course):
@@ -93,7 +172,7 @@ def test_unreadable_and_foreign_results_are_skipped_and_said(graded, tmp_path, c
     (copy / "broken" / "results.json").write_text("{", encoding="utf-8")
     page = write_report(copy, course.assignment("ch04_gradient")).read_text(encoding="utf-8")
     assert "1 results.json skipped" in page
-    assert "<dt>学生数 / Students</dt><dd>6</dd>" in page
+    assert f"<dt>提出 / Submitted</dt><dd>{len(CLASS)} 人 / students</dd>" in page
 
 
 @pytest.mark.parametrize("make", ["missing", "empty"])
@@ -138,7 +217,7 @@ def test_report_in_chromium(graded, browser, tmp_path):
     section = browser.find_element("css selector", "ol.diagnoses").text
     first = section.splitlines()[0]
     assert "forward_difference" in first and "2 人" in first
-    assert "bob, carol" in section and "山田" in section
+    assert "s002, s003" in section and "山田" in section
     assert not browser.find_elements("id", "pwned")                 # student text stays text
 
     expected = scores(graded)
