@@ -75,13 +75,13 @@ FINAL = [   # student, name, status, final score, flags
     ("s001", "青木 一郎", "submitted", 29.7, ["late"]),
     ("s002", "Brigitte Okonkwo", "submitted", 30, []),
     ("s003", "井上 真央", "submitted", 20, ["written_pending"]),
-    ("s004", "Zhang Wei", "submitted", 12.5, ["late", "extension"]),
+    ("s004", "Zhang Weiming", "submitted", 12.5, ["late", "extension"]),
     ("s005", "佐々木 希", "submitted", 25, []),
     ("s006", "Hugo Lindqvist", "submitted", 8, []),
     ("s007", "松本 潤一", "submitted", 0, []),
     ("s008", "木村 拓也", "submitted", 15, ["time_unknown"]),
     ("山田", "山田 太郎", "submitted", 28, []),
-    (HOSTILE, "<b id=named>名前</b>", "not_on_roster", 33, ["not_on_roster"]),
+    (HOSTILE, "<s>名無し</s>", "not_on_roster", 33, ["not_on_roster"]),
     ("s009", "佐藤 花子", "not_submitted", 0, ["not_submitted"]),
 ]
 SUBMITTED = [score for _, _, status, score, _ in FINAL if status != "not_submitted"]
@@ -231,3 +231,135 @@ def test_report_in_chromium(graded, browser, tmp_path):
     header.click()
     assert [score for _, score in table(browser)] == sorted(expected.values(), reverse=True)
     assert header.find_element("xpath", "..").get_attribute("aria-sort") == "descending"
+
+
+# ----- final scores, links, the anonymous page -------------------------------------------
+
+def facts(page):
+    """The summary's <dt>: <dd> pairs."""
+    summary = page.split('<dl class="summary">')[1].split("</dl>")[0]
+    return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", summary))
+
+
+def test_statistics_use_final_scores_and_leave_out_non_submitters(final, graded):
+    shown = facts((final / "report.html").read_text(encoding="utf-8"))
+    assert shown["得点 / Scores"].endswith("final scores (after late penalties, overrides, written marks)")
+    # by hand: 29.7 + 30 + 20 + 12.5 + 25 + 8 + 0 + 15 + 28 + 33 = 201.2 over 10 submitted;
+    # with the non-submitter's 0 it would be 18.3 over 11, median 20
+    assert shown["平均 / Mean"] == "20.1 / 33"
+    assert shown["中央値 / Median"] == "22.5"
+    assert shown["最低–最高 / Min–max"] == "0 – 33"
+    assert shown["満点 / Full marks"] == "1 人 / students"
+    assert shown["提出 / Submitted"] == "10 人 / students"
+    assert shown["未提出 / Not submitted"] == "1 人 / students"
+    assert shown["遅延 / Late"].startswith("2 人、うち期限延長 1 人")
+    assert shown["記述採点待ち / Written answers pending"] == "1 人 / students"
+    assert shown["名簿にない提出者 / submitter not on the roster"] == "1 人 / students"
+
+    auto = facts((graded / "report.html").read_text(encoding="utf-8"))
+    assert auto["得点 / Scores"].startswith("自動採点のみ")
+    assert auto["平均 / Mean"] == f"{statistics.fmean(scores(graded).values()):.1f} / 29"
+
+
+def links(page):
+    return re.findall(r'<a href="([^"]*)">([^<]*)</a>', page)
+
+
+def test_each_student_links_to_their_feedback(final):
+    import html
+
+    found = links((final / "report.html").read_text(encoding="utf-8"))
+    assert sorted(html.unescape(text) for _, text in found) == sorted(CLASS)   # not the non-submitter
+    for href, text in found:
+        target = final / urllib.parse.unquote(html.unescape(href))
+        assert target == student_folder(final, html.unescape(text)) / "feedback.md"
+        assert target.is_file()
+
+
+def decoded(page):
+    """The page's text with every data: URL decoded: SVG as text, the font's tables
+    uncompressed (WOFF compresses each table: its base64 holds no readable string)."""
+    from fontTools.ttLib import TTFont
+
+    parts = [re.sub(r"data:[^;]+;base64,[A-Za-z0-9+/=]+", "", page)]
+    for kind, data in re.findall(r"data:([^;]+);base64,([A-Za-z0-9+/=]+)", page):
+        raw = base64.b64decode(data)
+        if kind == "font/woff":
+            font = TTFont(io.BytesIO(raw))
+            raw = b"".join(font.reader[tag] for tag in font.reader.keys())
+            parts += [record.toUnicode() for record in font["name"].names]
+        parts += [raw.decode("utf-8", "replace"), raw.decode("utf-16-be", "replace")]
+    return parts, page.count("data:")
+
+
+def secrets(out):
+    """Every string that names a student: ids, folder names, names and their parts."""
+    named = {text for student, name, *_ in FINAL for text in (student, name, *name.split())}
+    return named | {student_folder(out, student).name for student, *_ in FINAL}
+
+
+def test_anonymous_page_holds_no_student(final):
+    page = (final / "report_anonymous.html").read_text(encoding="utf-8")
+    parts, data_urls = decoded(page)
+    assert data_urls == 3                                       # two plots and the font: all decoded
+    for secret in secrets(final):
+        for part in parts:
+            assert secret not in part and escape.html(secret) not in part, secret
+    assert "<a " not in page and "<table" not in page and "<script" not in page
+    assert 'class="who"' not in page
+    assert "example left out: it quotes a student" in page    # s008's wrong_type message quotes it
+
+    found = ranked(page)                                        # counts stay, students go
+    assert found[("forward_difference", "numerical_diff")] == (2, None)
+    assert not {code for code, _ in found} & NOT_JUDGED
+    assert sorted(not_judged(page)) == sorted([
+        "実行時エラー / crashed — numerical_diff: 2 人 / students",
+        "未実装 / not implemented — gradient_descent: 2 人 / students",
+        "未着手 / not started: 1 人 / students"])
+    assert facts(page)["未提出 / Not submitted"] == "1 人 / students"
+    assert (final / "report.html").is_file() and links((final / "report.html").read_text(encoding="utf-8"))
+
+
+def opened(browser, path):
+    """Open a page; assert it loaded nothing but data: URLs, its font, and logged no error."""
+    browser.get(path.as_uri())
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    fetched = browser.execute_script("return performance.getEntriesByType('resource').map(r => r.name)")
+    assert all(name.startswith("data:") for name in fetched), fetched
+    fonts = browser.execute_async_script(
+        "const done = arguments[0]; document.fonts.ready.then(() =>"
+        " done([...document.fonts].map(f => [f.family.replace(/\"/g, ''), f.status])))")
+    assert ["ReportJa", "loaded"] in fonts
+    plots = browser.execute_script(
+        "return [...document.images].map(i => [i.complete, i.naturalWidth, i.getBoundingClientRect().width])")
+    assert len(plots) == 2 and all(complete and natural > 0 and width > 100 for complete, natural, width in plots)
+
+
+def test_anonymous_page_in_chromium(final, browser, tmp_path):
+    from browser import page_source
+
+    opened(browser, final / "report_anonymous.html")
+    browser.save_screenshot(str(tmp_path / "anonymous.png"))
+    assert "Class report (anonymous)" in browser.find_element("tag name", "h1").text
+    assert not browser.find_elements("tag name", "a") and not browser.find_elements("tag name", "table")
+    shown = browser.find_element("tag name", "body").text
+    assert "forward_difference" in shown and "未提出 / Not submitted" in shown
+    source = re.sub(r"data:[^;]+;base64,[A-Za-z0-9+/=]+", "", page_source(browser))   # decoded above
+    for secret in secrets(final):
+        assert secret not in shown and secret not in source, secret
+
+
+def test_final_report_in_chromium_shows_student_text_as_text(final, browser, tmp_path):
+    opened(browser, final / "report.html")
+    browser.save_screenshot(str(tmp_path / "final.png"))
+    rows = {row.find_elements("tag name", "td")[0].text: [cell.text for cell in row.find_elements("tag name", "td")]
+            for row in browser.find_elements("css selector", "#students tbody tr")}
+    assert set(rows) == set(CLASS) | {"s009"}
+    assert rows[HOSTILE][1:3] == ["<s>名無し</s>", "33"]        # id and name stay text
+    assert rows["s009"][2] == "–" and "未提出" in rows["s009"][-2]
+    assert rows["s001"][2] == "29.7" and "遅延提出" in rows["s001"][-2]
+    assert not browser.find_elements("css selector", "#hostile, #pwned, #students s")
+    for link in browser.find_elements("css selector", "#students a"):
+        target = Path(urllib.parse.unquote(urllib.parse.urlparse(link.get_attribute("href")).path))
+        assert target.is_file() and target.parent == student_folder(final, link.text)
+    assert "late: -10% (33 -&gt; 29.7)" in (final / "report.html").read_text(encoding="utf-8")
