@@ -25,7 +25,6 @@ from pathlib import Path
 
 from . import escape, results
 from .course import UsageError
-from .escape import csv_cell
 from .files import read_csv, write_atomic
 from .final import NOT_SUBMITTED, SUBMITTED, FinalGrade, flag_text, read_final
 from .submissions import key_of_folder, student_folder, student_key
@@ -188,7 +187,7 @@ def _read_final(graded_dir):
 
 def _as_written(text):
     """A cell as it was before csv_cell put "'" before what a spreadsheet would run."""
-    return text[1:] if text.startswith("'") and csv_cell(text[1:]) == text else text
+    return text[1:] if text.startswith("'") and escape.csv_cell(text[1:]) == text else text
 
 
 def _use_final(found, finals, assignment):
@@ -353,48 +352,46 @@ def _number(value):
     return f'<td data-value="{value:g}">{value:g}</td>'
 
 
+def _text(value):
+    return f'<td class="text">{escape.html(value)}</td>'
+
+
+def _student(row):
+    student = escape.html(row.student)
+    return f'<td><a href="{escape.html(row.feedback)}">{student}</a></td>' if row.feedback else f"<td>{student}</td>"
+
+
+def _status(row):
+    return _text(", ".join(map(flag_text, row.flags or ([row.status] if row.status != SUBMITTED else []))))
+
+
 def _table(found, assignment):
-    functions = assignment.function_points()
-    head = ['<th data-type="text"><button>学生 / Student</button></th>']
-    if found.final:
-        head.append('<th data-type="text"><button>氏名 / Name</button></th>')
-    head.append(f'<th data-type="number"><button>得点 / Score ({found.max_score:g})</button></th>')
-    if found.final:
-        head.append(f'<th data-type="number"><button>自動採点 / Autograded ({assignment.max_score:g})</button></th>')
-    head += [f'<th data-type="number"><button>{escape.html(f)} ({p:g})</button></th>'
-             for f, p in functions.items()]
-    if found.final:
-        head.append('<th data-type="text"><button>状態 / Status</button></th>')
-    head.append('<th data-type="text"><button>診断 / Diagnoses</button></th>')
-    body = []
-    for row in found.rows:
-        student = escape.html(row.student)
-        if row.feedback:
-            student = f'<a href="{escape.html(row.feedback)}">{student}</a>'
-        cells = [f"<td>{student}</td>"]
-        if found.final:
-            cells.append(f'<td class="text">{escape.html(row.name)}</td>')
-        cells.append(_number(row.score))
-        if found.final:
-            cells.append(_number(row.autograded))
-        cells += [_number(row.functions.get(f)) for f in functions]
-        if found.final:
-            flags = row.flags or ([row.status] if row.status != SUBMITTED else [])
-            cells.append(f'<td class="text">{escape.html(", ".join(map(flag_text, flags)))}</td>')
-        cells.append(f"<td>{escape.html(', '.join(row.codes))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<table class="sortable" id="students"><thead><tr>{"".join(head)}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+    """One row per student; the name, autograded score and status come with grades_final.csv."""
+    final = found.final
+    columns = [("学生 / Student", "text", _student),
+               final and ("氏名 / Name", "text", lambda row: _text(row.name)),
+               (f"得点 / Score ({found.max_score:g})", "number", lambda row: _number(row.score)),
+               final and (f"自動採点 / Autograded ({assignment.max_score:g})", "number",
+                          lambda row: _number(row.autograded)),
+               *[(f"{function} ({points:g})", "number", lambda row, f=function: _number(row.functions.get(f)))
+                 for function, points in assignment.function_points().items()],
+               final and ("状態 / Status", "text", _status),
+               ("診断 / Diagnoses", "text", lambda row: _text(", ".join(row.codes)))]
+    columns = [column for column in columns if column]
+    head = "".join(f'<th data-type="{kind}"><button>{escape.html(heading)}</button></th>'
+                   for heading, kind, _ in columns)
+    body = "".join("<tr>" + "".join(cell(row) for _, _, cell in columns) + "</tr>" for row in found.rows)
+    return (f'<table class="sortable" id="students"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{body}</tbody></table>')
 
 
 def _summary(found):
     scores = found.scores
     top = found.max_score
-    people = f"{len(scores)} 人 / students"
     facts = [("得点 / Scores", "最終得点(遅延減点・手動調整・記述採点を反映、grades_final.csv)"
               " / final scores (after late penalties, overrides, written marks)" if found.final
               else "自動採点のみ / autograded scores only"),
-             ("提出 / Submitted", people)]
+             ("提出 / Submitted", f"{len(scores)} 人 / students")]
     notes = []
     if found.final:
         absent = sum(row.status == NOT_SUBMITTED for row in found.rows)
@@ -402,18 +399,21 @@ def _summary(found):
         facts += [("未提出 / Not submitted", f"{absent} 人 / students"),
                   ("遅延 / Late", f"{late} 人、うち期限延長 {extended} 人"
                                   f" / {late} students, of which {extended} with an extension"),
-                  ("記述採点待ち / Written answers pending", f"{found.flagged('written_pending')} 人 / students")]
+                  ("記述採点待ち / Written answers pending",
+                   f"{found.flagged('written_pending')} 人 / students")]
         facts += [(flag_text(flag), f"{found.flagged(flag)} 人 / students")
                   for flag in ("not_accepted", "time_unknown", "not_on_roster", "grader_failed")
                   if found.flagged(flag)]
-        notes.append(f"統計とグラフは提出した {len(scores)} 人の最終得点です。未提出の {absent} 人は含みません。"
+        notes.append(f"統計とグラフは提出した {len(scores)} 人の最終得点です。"
+                     f"未提出の {absent} 人は含みません。"
                      f" / Statistics and plots: the final scores of the {len(scores)} who submitted;"
                      f" the {absent} who did not are left out.")
         if found.flagged("written_pending"):
             notes.append("記述採点待ちの学生の得点には、その記述問題の点が入っていません。"
                          " / Where written answers are pending, the score does not include them yet.")
         if found.unfinalised:
-            notes.append(f"{found.unfinalised} 人は grades_final.csv になく、自動採点の得点で集計しています"
+            notes.append(f"{found.unfinalised} 人は grades_final.csv になく、"
+                     f"自動採点の得点で集計しています"
                          f" / {found.unfinalised} graded students are not in grades_final.csv:"
                          f" their autograded score is used")
     if scores:
