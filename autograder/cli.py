@@ -79,6 +79,9 @@ def _parser():
 
     report = command("report", help="write report.html for a graded folder")
     report.add_argument("graded", metavar="GRADED_FOLDER")
+    report.add_argument("--anonymous", action="store_true",
+                        help="write report_anonymous.html instead, to project in class: counts, plots and"
+                             " diagnoses, no student id, name or link")
 
     lms = command("import-lms", help="unpack an LMS bulk download into the grading layout")
     lms.add_argument("archive", metavar="ZIP")
