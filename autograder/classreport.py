@@ -185,20 +185,15 @@ def _read_final(graded_dir):
                          f"or move it away to report the autograded scores") from None
 
 
-def _as_written(text):
-    """A cell as it was before csv_cell put "'" before what a spreadsheet would run."""
-    return text[1:] if text.startswith("'") and escape.csv_cell(text[1:]) == text else text
-
-
 def _use_final(found, finals, assignment):
     rows = {row.student: row for row in found.rows}
     for grade in finals:
-        key = student_key(_as_written(grade.student))
+        key = student_key(grade.student)
         row = rows.pop(key, None)
         if row is None:                          # not submitted (or nothing graded)
             row = Row(key, None)
             found.rows.append(row)
-        row.name, row.status = _as_written(grade.name), grade.status
+        row.name, row.status = grade.name, grade.status
         row.flags, row.adjustments = list(grade.flags), list(grade.notes)
         row.score = None if grade.status == NOT_SUBMITTED else grade.score
     tops = Counter(grade.max_score for grade in finals if grade.max_score)

@@ -49,6 +49,11 @@ def csv_cell(value):
     return text
 
 
+def csv_uncell(text):
+    """A cell read back from a CSV this engine wrote: as it was before ``csv_cell``."""
+    return text[1:] if text.startswith("'") and csv_cell(text[1:]) == text else text
+
+
 def markdown(text):
     """For Markdown outside code: every punctuation mark that could start markup is
     backslash-escaped, so the text renders as the same text and nothing else."""

@@ -21,6 +21,7 @@ grades_final.csv columns (README "A term"):
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .escape import csv_uncell
 from .files import csv_text, read_csv
 
 SUBMITTED, NOT_SUBMITTED, NOT_ON_ROSTER = "submitted", "not_submitted", "not_on_roster"
@@ -122,6 +123,7 @@ def read_final(path):
     """[FinalGrade] of a grades_final.csv (steps come back as their reasons only)."""
     grades = []
     for row in read_csv(Path(path)):
+        row = {key: csv_uncell(value or "") for key, value in row.items()}
         reasons = [text for text in (row.get("adjustments") or "").split("; ") if text]
         grades.append(FinalGrade(
             student=row["student"], name=row.get("name", ""), status=row.get("status") or SUBMITTED,

@@ -24,7 +24,8 @@ KINDS = (".ipynb", ".py")
 
 
 # Files the engine writes at the top of an output folder: no student's folder may take these names.
-OUTPUT_NAMES = {"grades.csv", "grades_final.csv", "overrides.csv", "report.html"}
+OUTPUT_NAMES = {"grades.csv", "grades_final.csv", "overrides.csv", "report.html", "report_anonymous.html",
+                "written", "export"}
 _KEPT = set("-_.@")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 LONGEST_NAME = 120                   # characters of a folder name (file systems allow 255 bytes)                  # besides letters and digits (any script), kept as they are

@@ -189,10 +189,12 @@ def test_missing_or_empty_folder_is_a_usage_error(tmp_path, make):
 
 
 def table(driver):
-    """(student, score) as the rows are shown."""
+    """(student, score) as the rows are shown (the score column found by its heading)."""
+    headings = [th.text for th in driver.find_elements("css selector", "#students thead th")]
+    score = next(i for i, text in enumerate(headings) if text.startswith("得点 / Score"))
     cells = [row.find_elements("tag name", "td")
              for row in driver.find_elements("css selector", "#students tbody tr")]
-    return [(student.text, float(score.text)) for student, score, *_ in cells]
+    return [(row[0].text, float(row[score].text)) for row in cells]
 
 
 def test_report_in_chromium(graded, browser, tmp_path):
@@ -243,7 +245,7 @@ def facts(page):
     return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", summary))
 
 
-def test_statistics_use_final_scores_and_leave_out_non_submitters(final, graded):
+def test_statistics_use_final_scores_and_leave_out_non_submitters(final, graded, tmp_path):
     shown = facts((final / "report.html").read_text(encoding="utf-8"))
     assert shown["得点 / Scores"].endswith("final scores (after late penalties, overrides, written marks)")
     # by hand: 29.7 + 30 + 20 + 12.5 + 25 + 8 + 0 + 15 + 28 + 33 = 201.2 over 10 submitted;
@@ -258,7 +260,11 @@ def test_statistics_use_final_scores_and_leave_out_non_submitters(final, graded)
     assert shown["記述採点待ち / Written answers pending"] == "1 人 / students"
     assert shown["名簿にない提出者 / submitter not on the roster"] == "1 人 / students"
 
-    auto = facts((graded / "report.html").read_text(encoding="utf-8"))
+    assert facts((graded / "report.html").read_text(encoding="utf-8"))["得点 / Scores"].startswith("最終得点")
+    autograded_only = shutil.copytree(graded, tmp_path / "autograded_only")     # results.json alone
+    (autograded_only / "grades_final.csv").unlink()
+    assert run_cli("report", autograded_only).returncode == 0
+    auto = facts((autograded_only / "report.html").read_text(encoding="utf-8"))
     assert auto["得点 / Scores"].startswith("自動採点のみ")
     assert auto["平均 / Mean"] == f"{statistics.fmean(scores(graded).values()):.1f} / 29"
 

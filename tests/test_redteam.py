@@ -28,6 +28,8 @@ import sys
 import uuid
 from pathlib import Path
 
+import urllib.parse
+
 import pytest
 
 from conftest import ROOT
@@ -294,12 +296,13 @@ def test_the_terminal_shows_student_text_as_text(graded):
 class Elements(html.parser.HTMLParser):
     def __init__(self, text):
         super().__init__()
-        self.tags, self.attributes = [], []
+        self.tags, self.attributes, self.links = [], [], []
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         self.attributes += [name for name, _ in attrs]
+        self.links += [value for name, value in attrs if tag == "a" and name == "href"]
 
 
 @pytest.mark.full_isolation
@@ -331,4 +334,6 @@ def test_report_html_shows_student_text_as_text(graded):
     page = Elements((graded["out"] / "report.html").read_text(encoding="utf-8"))
     assert page.tags.count("script") == 1                   # the page's own table sorter
     assert not [name for name in page.attributes if name.startswith("on")]
-    assert "a" not in page.tags
+    folders = {path.parent.name for path in graded["out"].glob("*/feedback.md")}
+    assert page.tags.count("a") == len(page.links) == len(folders)          # the feedback links, nothing else
+    assert sorted(urllib.parse.unquote(link) for link in page.links) == sorted(f"{f}/feedback.md" for f in folders)
