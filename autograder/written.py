@@ -425,7 +425,10 @@ def _merge_marks_sheet(path, labels, parts, codes):
     """Add a row to marks.csv for each (student, part) it lacks; rows already there are
     kept as they are (extra columns too).  ``labels``: student -> what the row names them
     by.  Returns the number of rows added; the file is not touched when none is."""
-    header, records = _records(path) if path.is_file() else (list(HEADER), [])
+    try:
+        header, records = _records(path) if path.is_file() else (list(HEADER), [])
+    except MarksError as error:
+        raise UsageError(f"{error} (marks.csv is never overwritten: fix it or move it away)") from None
     if path.is_file() and not set(HEADER[:3]) <= set(header):
         raise UsageError(f"{path}: no student, question and points columns; fix it or move it away "
                          "(it is never overwritten)")
