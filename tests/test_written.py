@@ -32,7 +32,7 @@ HOSTILE = ('<script id="pwned">document.title="pwned"</script></textarea><b id="
            '    kept indented: $h(h(h(x))) = c^3 x$')
 OWN_Q1 = "線形関数の合成は線形なので1層と同じ。XOR が解けない。"
 ROSTER = {"s001_yamada": "山田 太郎", "s002_nakamura": "中村 花子", "s003_suzuki": "鈴木 一郎",
-          "s004_tanaka": "田中 次郎", "s005_kato": "加藤 三郎", "s006_sato": "佐藤 四郎"}
+          "s004_tanaka": "田中 次郎", "s005_kato": "加藤 三郎", "s006_sato": "佐藤 四郎", "s008_hayashi": "林 五郎"}
 
 
 def answered(notebook, **texts):
@@ -156,6 +156,8 @@ def test_marks_round_trip_and_a_rerun_keeps_marks_and_codes(klass):
 
 def test_anonymous_by_default_and_names_on_request(klass, tmp_path):
     subs, out, expected = klass
+    for version in ("s008_hayashi_v1", "s008_hayashi_v2"):      # which is the submission? (named in the reason)
+        write(subs / "s008_hayashi" / ASSIGNMENT / f"{version}.ipynb", read(SOURCE))
     config = tmp_path / "course_config.py"
     config.write_text((ROOT / "course_config.py").read_text(encoding="utf-8")
                       .replace("ROSTER = None", 'ROSTER = "roster.csv"', 1), encoding="utf-8")
@@ -171,6 +173,7 @@ def test_anonymous_by_default_and_names_on_request(klass, tmp_path):
                 assert fragment not in text
     assert run(subs, "--out", tmp_path / "named", "--names", "--config", config) == 0
     page = (tmp_path / "named" / "written" / "answer_q1.html").read_text(encoding="utf-8")
+    assert "s008_hayashi_v1.ipynb" in page
     for student, name in ROSTER.items():
         assert f"<h2>{student}<span class=\"name\">{name}</span></h2>" in page
     assert {row["student"] for row in marks_rows(tmp_path / "named")} == set(ROSTER)
@@ -192,6 +195,23 @@ def test_codes_keep_the_old_ones_and_say_nothing_of_the_ids():
     assert [written.code_name(n) for n in (0, 98, 99, 26 * 99, 27 * 99)] == ["A01", "A99", "B01", "AA01", "AB01"]
 
 
+def test_an_id_that_is_another_students_code_is_written_as_its_own_code(tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    write(subs / "s001.ipynb", answered(read(SOURCE), answer_q1="first"))
+    assert run(subs, "--out", out) == 0                                   # s001 is A01
+    write(subs / "A01.ipynb", answered(read(SOURCE), answer_q1="second"))
+    assert run(subs, "--out", out, "--names") == 0
+    assert read_codes(out / "written") == {"A01": "s001", "A02": "A01"}
+    rows = marks_rows(out)
+    assert [(row["student"], row["question"]) for row in rows][-2:] == [("A02", "answer_q1"), ("A02", "answer_q2")]
+    for row in rows:
+        row["points"] = "1" if row["student"] == "A01" else "2"
+    write_marks(out, rows)
+    marks = read_marks(out, load_course().assignment(ASSIGNMENT))
+    assert {student: {part: mark.points for part, mark in parts.items()} for student, parts in marks.items()} == \
+        {"s001": dict.fromkeys(PARTS, 1.0), "A01": dict.fromkeys(PARTS, 2.0)}
+
+
 def test_a_hostile_student_id_is_text_in_the_csv_files(tmp_path):
     evil = '=HYPERLINK("evil.example","x")'
     subs = tmp_path / "subs"
@@ -208,7 +228,7 @@ def test_a_hostile_student_id_is_text_in_the_csv_files(tmp_path):
 
 # ----- read_marks: every problem names the file and line ------------------------------------
 
-CODES_CSV = "code,student\r\nA01,s001\r\nA02,s002\r\n"
+CODES_CSV = "code,student\r\nA01,s001\r\nA02,s002\r\nA03,A01\r\n"     # A03: a student whose id looks like a code
 BAD = {    # name: (marks.csv, marks_nbgrader.csv or None, file named, line named, words in the message)
     "unknown code": ("A01,answer_q1,1,\nZ99,answer_q1,1,\n", None, "marks.csv", 3, "unknown student or code 'Z99'"),
     "unknown id": ("s999,answer_q1,1,\n", None, "marks.csv", 2, "unknown student or code 's999'"),
@@ -251,9 +271,11 @@ def test_every_problem_of_the_marks_names_file_and_line(case, tmp_path):
 def test_marks_pending_agreeing_and_missing(tmp_path):
     assignment = load_course().assignment(ASSIGNMENT)
     assert read_marks(tmp_path, assignment) == {}                          # no files: no marks
-    graded_with(tmp_path, "A01,answer_q1,1.5,ok\nA01,answer_q2,,\nA02,answer_q1,,looked\n\n,,,\n",
-                "s001,answer_q1,1.5,from formgrader\ns002,answer_q1,2,\ns002,answer_q2,,\n")
+    graded_with(tmp_path, "A01,answer_q1,1.5,ok\nA01,answer_q2,,\nA02,answer_q1,,looked\nA03,answer_q1,0,blank\n\n,,,\n",
+                "s001,answer_q1,1.5,from formgrader\ns002,answer_q1,2,\ns002,answer_q2,,\nA01,answer_q2,1,\n")
     assert read_marks(tmp_path, assignment) == {
+        "A01": {"answer_q1": Mark(0.0, "blank", "marks.csv line 5"),            # the student A01 (code A03),
+                "answer_q2": Mark(1.0, "", "marks_nbgrader.csv line 5")},        # not the code A01
         "s001": {"answer_q1": Mark(1.5, "ok / from formgrader", "marks.csv line 2"),
                  "answer_q2": Mark(None, "", "marks.csv line 3")},
         "s002": {"answer_q1": Mark(2.0, "looked", "marks_nbgrader.csv line 3"),
@@ -286,7 +308,7 @@ def test_usage_errors(tmp_path, cli):
 
 # ----- answers ------------------------------------------------------------------------------
 
-def test_answers_are_read_from_any_cell_with_the_grade_id_and_nothing_else(tmp_path):
+def test_answers_are_read_from_any_cell_with_the_grade_id_and_nothing_else(tmp_path, monkeypatch):
     notebook = answered(read(SOURCE), answer_q1=["first ", "line\n", "second"])
     q2 = cell_with_id(notebook, "answer_q2")
     q2["cell_type"], q2["source"] = "raw", "raw answer"
@@ -304,6 +326,8 @@ def test_answers_are_read_from_any_cell_with_the_grade_id_and_nothing_else(tmp_p
         found = written.answers(path, PARTS)
         assert all(answer.kind == "unreadable" and answer.reason for answer in found.values()), name
         assert str(tmp_path) not in found["answer_q1"].reason
+    monkeypatch.setattr(written, "LARGEST_NOTEBOOK", (tmp_path / "a.ipynb").stat().st_size - 1)
+    assert written.answers(tmp_path / "a.ipynb", PARTS)["answer_q1"].reason.startswith("the notebook is larger than")
 
 
 # ----- rubric --------------------------------------------------------------------------------
