@@ -328,11 +328,8 @@ def read_marks(graded_dir, assignment):
     codes = read_codes(folder)
     ids = set(codes.values())
 
-    def by_code_or_id(written, where):
-        key = student_key(written)
-        if written in codes and key in ids and codes[written] != key:
-            raise MarksError(f"{where}: {written!r} is a code and another student's id; write the code")
-        return codes.get(written) or (key if key in ids else None)
+    def by_code_or_id(written, where):             # a code first: ids that are codes are written as codes
+        return codes.get(written) or (student_key(written) if student_key(written) in ids else None)
 
     merged = {}
     for path, resolve in ((folder / MARKS, by_code_or_id),
@@ -497,7 +494,8 @@ def _page(assignment, part, shown, names):
 <header>
 <p class="course">{h(assignment.title)} ({h(assignment.id)})</p>
 <h1><span lang="ja">{h(part.title["ja"])}</span> / <span lang="en">{h(part.title["en"])}</span></h1>
-<p class="counts">{part.points:g} 点 / points · 回答 {answered} 人 / answered · 未回答 {len(shown) - answered} 人 / not answered</p>
+<p class="counts">{part.points:g} 点 / points · 回答 {answered} 人 / answered ·
+未回答 {len(shown) - answered} 人 / not answered</p>
 <section class="question"><h2>問題 / Question</h2><p lang="ja">{h(part.question["ja"])}</p>
 <p lang="en">{h(part.question["en"])}</p></section>
 <section class="rubric"><h2>採点基準 / Rubric</h2>
@@ -544,7 +542,7 @@ def write_pages(assignment, submissions, out_dir, *, names=False, roster=None):
         write_atomic(folder / CODES, csv_text(("code", "student"), rows), mode=0o600)
     code_of = {student: code for code, student in codes.items()}
     order = sorted(submissions, key=lambda s: s.student if names else code_of[s.student])
-    labels = {s.student: s.student if names else code_of[s.student] for s in order}
+    labels = {s.student: s.student if names and s.student not in codes else code_of[s.student] for s in order}
     found = {}
     for submission in order:
         if submission.problem:
@@ -568,6 +566,9 @@ def write_pages(assignment, submissions, out_dir, *, names=False, roster=None):
 # ----- the command ---------------------------------------------------------------------------
 
 def written_command(course, args):
+    """``autograder written ID [SUBMISSIONS...] [--out DIR] [--names] [--from-gradebook DB]``.
+    Exit 0; 2 for a usage error, or when the marks entered so far cannot be read (after the
+    pages are written: the message names the file and line to fix)."""
     from .cli import say
     from .submissions import discover
 

@@ -9,7 +9,6 @@ import copy
 import csv
 import dataclasses
 import io
-import json
 import re
 
 import pytest
@@ -32,7 +31,8 @@ HOSTILE = ('<script id="pwned">document.title="pwned"</script></textarea><b id="
            '    kept indented: $h(h(h(x))) = c^3 x$')
 OWN_Q1 = "線形関数の合成は線形なので1層と同じ。XOR が解けない。"
 ROSTER = {"s001_yamada": "山田 太郎", "s002_nakamura": "中村 花子", "s003_suzuki": "鈴木 一郎",
-          "s004_tanaka": "田中 次郎", "s005_kato": "加藤 三郎", "s006_sato": "佐藤 四郎", "s008_hayashi": "林 五郎"}
+          "s004_tanaka": "田中 次郎", "s005_kato": "加藤 三郎", "s006_sato": "佐藤 四郎",
+          "s008_hayashi": "林 五郎"}
 
 
 def answered(notebook, **texts):
@@ -271,7 +271,8 @@ def test_every_problem_of_the_marks_names_file_and_line(case, tmp_path):
 def test_marks_pending_agreeing_and_missing(tmp_path):
     assignment = load_course().assignment(ASSIGNMENT)
     assert read_marks(tmp_path, assignment) == {}                          # no files: no marks
-    graded_with(tmp_path, "A01,answer_q1,1.5,ok\nA01,answer_q2,,\nA02,answer_q1,,looked\nA03,answer_q1,0,blank\n\n,,,\n",
+    graded_with(tmp_path, "A01,answer_q1,1.5,ok\nA01,answer_q2,,\nA02,answer_q1,,looked\n"
+                          "A03,answer_q1,0,blank\n\n,,,\n",
                 "s001,answer_q1,1.5,from formgrader\ns002,answer_q1,2,\ns002,answer_q2,,\nA01,answer_q2,1,\n")
     assert read_marks(tmp_path, assignment) == {
         "A01": {"answer_q1": Mark(0.0, "blank", "marks.csv line 5"),            # the student A01 (code A03),
@@ -291,7 +292,7 @@ def test_a_broken_marks_file_stops_the_command_after_the_pages(klass, cli):
     before = (out / "written" / "marks.csv").read_bytes()
     done = cli("written", ASSIGNMENT, subs, "--out", out)
     assert done.returncode == 2
-    assert f"marks.csv, line 5: points 'lots' is not a number" in done.stderr
+    assert "marks.csv, line 5: points 'lots' is not a number" in done.stderr
     assert "? of 6 marked" in done.stdout
     assert (out / "written" / "marks.csv").read_bytes() == before          # the TAs' file is kept as it is
 
