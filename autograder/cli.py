@@ -109,6 +109,16 @@ def _parser():
 
     new = command("new-assignment", help="write the skeleton of a new assignment")
     new.add_argument("id", metavar="ID")
+
+    written = command("written", help="pages of the written answers for TAs to mark, and their marks")
+    written.add_argument("id", metavar="ID")
+    written.add_argument("paths", nargs="*", metavar="SUBMISSIONS")
+    written.add_argument("--out", metavar="DIR", help="default: graded/<ID>/")
+    written.add_argument("--names", action="store_true",
+                         help="show student ids and roster names (default: anonymous codes, to mark blind)")
+    written.add_argument("--from-gradebook", metavar="DB",
+                         help="nbgrader's gradebook.db (or a database URL): its manual grades to "
+                              "DIR/written/marks_nbgrader.csv")
     return parser
 
 
@@ -271,6 +281,11 @@ def _new_assignment(course, args):
     return new_assignment_command(course, args)
 
 
-COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit, "finish": _finish, "report": _report,
-            "gradebook": _gradebook, "export": _export, "import-lms": _import_lms, "gradescope": _gradescope,
-            "new-assignment": _new_assignment}
+def _written(course, args):
+    from .written import written_command
+    return written_command(course, args)
+
+
+COMMANDS = {"grade": _grade, "check": _check, "student-kit": _kit, "written": _written, "finish": _finish,
+            "report": _report, "gradebook": _gradebook, "export": _export, "import-lms": _import_lms,
+            "gradescope": _gradescope, "new-assignment": _new_assignment}

@@ -18,8 +18,10 @@ from .files import engine_files
 from .judge import collect_checks
 
 INSTRUCTOR_ONLY = {"kit.py", "classreport.py", "gradescope.py", "lms.py", "overrides.py", "finish.py",
-                   "executors.py", "authoring.py"}
-HIDDEN_ONLY = ("reference.py",)      # a grader folder's reference answers, for hidden checks only
+                   "executors.py", "authoring.py", "final.py", "late.py", "roster.py", "written.py",
+                   "moodle.py", "gradebook.py"}
+HIDDEN_ONLY = ("reference.py",       # a grader folder's reference answers, for hidden checks only
+               "written.toml")       # the rubric TAs mark written answers by
 KIT_FILES = Path(__file__).parent / "kit_files"
 
 
