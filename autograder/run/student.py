@@ -85,7 +85,8 @@ class Student:
     def _seconds(self, limit):
         left = min(float(limit), self.deadline - time.monotonic())
         if left <= 0:
-            raise StudentError("timeout", type="timeout", message="the submission used up its time")
+            raise StudentError("timeout", type="timeout", message="the submission used up its time",
+                               seconds=float(self.limits["submission_seconds"]))
         return left
 
     # ----- loading -----
@@ -152,12 +153,15 @@ class Student:
         try:
             body = self.process.request(request, seconds + 5.0)
         except TimedOut:
-            raise StudentError("timeout", type="timeout", message=f"no answer in {seconds:g} s") from None
+            raise StudentError("timeout", type="timeout", message=f"no answer in {seconds:g} s",
+                               seconds=seconds) from None
         except Ended as ended:
             raise StudentError("crashed", type="process_ended", message=str(ended)) from None
         try:
             value = self._answer(body)
-        except StudentError:
+        except StudentError as error:
+            if error.code == "timeout":            # the message names the limit it ran into
+                error.detail["seconds"] = seconds
             raise
         except Exception as error:          # reading a reply is pure data handling: any failure is theirs
             raise StudentError("crashed", type="protocol", message=plain(f"{type(error).__name__}: {error}")[:200]) \
