@@ -81,7 +81,7 @@ def _in_process(course, assignment, submission, lang):
                     exec(compile(unit.code, unit.filename, "exec"), namespace)    # what cells print is not shown
             except BaseException as error:          # a failing cell is skipped, as when grading
                 problems.append((unit.label, {"type": type(error).__name__, "message": str(error)}))
-        student = InProcessStudent(namespace, assignment.probes)
+        student = InProcessStudent(namespace, assignment.probes, seconds=course.limits["check_seconds"])
 
     class Job:
         digest = loaded.digest if loaded else ""
