@@ -14,6 +14,10 @@ A check passes, fails with a diagnosis (``expect.Fail`` or ``run.StudentError``)
 or breaks: any other exception is the grader's own bug, reported as such and never
 turned into a student's zero.  A check file that cannot be imported stops the command
 with its real error.
+
+A function that has run out of time once in a submission is not asked again: its
+remaining checks are scored with that same timeout, without running, so an endless
+loop costs one time limit per function instead of one per check.
 """
 import hashlib
 import inspect
@@ -143,7 +147,11 @@ class Collection:
         self.assignment = assignment
         self.public_only, self.functions = public_only, functions
         self.problem = None            # an exception to raise once pytest has ended
+        self.interrupted = False       # Ctrl-C (or a kernel's Interrupt) stopped pytest
         self.items = []
+
+    def pytest_keyboard_interrupt(self, excinfo):
+        self.interrupted = True
 
     def pytest_collectreport(self, report):
         if report.failed and self.problem is None:
@@ -192,6 +200,7 @@ class GradingPlugin(Collection):
         super().__init__(assignment, public_only, functions)
         self.jobs, self.on_outcome, self.lang = jobs, on_outcome, lang
         self.verdicts = {}
+        self.timed_out = {}            # function -> its first timeout, in the current submission
 
     # ----- fixtures checks use -----
     @pytest.fixture
@@ -220,7 +229,7 @@ class GradingPlugin(Collection):
                 self.current_student = Broken(error)
             self.current_digest = job.digest          # known once open() has read the file
             try:
-                self.verdicts = {}
+                self.verdicts, self.timed_out = {}, {}
                 for index, item in enumerate(items):
                     nextitem = items[index + 1] if index + 1 < len(items) else None
                     item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
@@ -228,6 +237,14 @@ class GradingPlugin(Collection):
             finally:
                 self.current_student.close()
             self.on_outcome(job, outcome)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem):
+        """A check of a function that has already run out of time gets that timeout
+        instead of running (pytest runs the check itself when this returns None)."""
+        error = self.timed_out.get(_markers(pyfuncitem)[0])
+        if error is not None:
+            raise error
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
@@ -240,6 +257,8 @@ class GradingPlugin(Collection):
             if not isinstance(error, (Fail, StudentError)):     # a grader bug, or a forged answer?
                 error = getattr(self.current_student, "forged", lambda: None)() or error
             self.verdicts[item.nodeid] = error
+            if isinstance(error, StudentError) and error.code == "timeout":
+                self.timed_out.setdefault(_markers(item)[0], error)
         return pytest.TestReport(item.nodeid, item.location, {}, "failed",
                                  f"{type(error).__name__}: {error}"[:500], call.when)
 
@@ -278,6 +297,8 @@ def _error_facts(detail):
     raised in the student's code (the cell, when a notebook, and the line)."""
     facts = {"type": detail.get("type", "error"), "message": one_line(detail.get("message", ""))}
     facts["where"] = ""
+    if isinstance(detail.get("seconds"), (int, float)):       # a timeout's limit
+        facts["seconds"] = f"{detail['seconds']:.3g}"
     if detail.get("where"):
         line = f"line {detail.get('line')}: {one_line(detail.get('text', ''))}"
         facts["where"] = f" ({detail['cell']}, {line})" if detail.get("cell") else f" ({line})"
@@ -299,6 +320,8 @@ def _pytest(assignment, plugin, *extra):
             del os.environ[NO_AUTOLOAD]
         else:
             os.environ[NO_AUTOLOAD] = autoload
+    if plugin.interrupted:             # the user stopped it: not a grader bug
+        raise KeyboardInterrupt
     if plugin.problem is not None:
         raise plugin.problem
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):

@@ -12,6 +12,11 @@ the student's own kernel, so it is not tamper-proof: the grading command is.
 
 Under ``nbgrader autograde`` (NBGRADER_EXECUTION=autograde) ``check`` stays silent: the
 hidden ``grade`` call that follows it in the test cell prints the full verdict.
+
+Each question has a time limit (``check``: LIMITS["selfcheck_check_seconds"]; ``grade``:
+"check_seconds", as the grading command, so nbgrader's scores equal it), with the
+command's timeout message, and a function that ran out of time once is not asked again.
+Interrupting the kernel during a check ends the cell with one line, not a traceback.
 """
 import io
 import os
@@ -26,14 +31,26 @@ from .course import load_course
 from .run import InProcessStudent
 
 
+class Interrupted(KeyboardInterrupt):
+    """The kernel was interrupted during a check: the cell ends with this one line
+    (IPython shows ``_render_traceback_`` in place of a traceback)."""
+    LINE = "中断しました / interrupted"
+
+    def __str__(self):
+        return self.LINE
+
+    def _render_traceback_(self):
+        return [self.LINE]
+
+
 class _Job:
     digest = "notebook"
 
-    def __init__(self, namespace, probes):
-        self.namespace, self.probes = namespace, probes
+    def __init__(self, namespace, probes, seconds):
+        self.namespace, self.probes, self.seconds = namespace, probes, seconds
 
     def open(self):
-        return InProcessStudent(self.namespace, self.probes)
+        return InProcessStudent(self.namespace, self.probes, seconds=self.seconds)
 
 
 def _digest(namespace):
@@ -58,7 +75,8 @@ def _run(function, namespace, public_only, assignment_id=None, lang=None):
     course = load_course()
     assignment = course.assignment(assignment_id or _guess_assignment(course, namespace, function))
     lang = lang or course.lang
-    job = _Job(namespace, assignment.probes)
+    limits = course.selfcheck_limits() if public_only else course.limits
+    job = _Job(namespace, assignment.probes, limits["check_seconds"])
     job.digest = _digest(namespace)
     outcomes = []
     quiet = io.StringIO()
@@ -69,6 +87,8 @@ def _run(function, namespace, public_only, assignment_id=None, lang=None):
         try:
             judge(assignment, [job], lambda j, outcome: outcomes.append(outcome), lang=lang,
                   public_only=public_only, functions={function})
+        except KeyboardInterrupt:
+            raise Interrupted() from None
         finally:
             sys.stdout, sys.stderr = stdout, stderr
     return outcomes[0].checks if outcomes else []

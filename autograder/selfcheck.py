@@ -1,6 +1,7 @@
 """``python -m autograder check NOTEBOOK``: the student's self-check before submitting.
 
-Runs the public checks only, with the same messages as the grading command.  Where the
+Runs the public checks only, with the same messages as the grading command, each
+question limited to LIMITS["selfcheck_check_seconds"] (shorter than grading's).  Where the
 grading sandbox cannot start (Windows has no fork), the notebook's code runs in this
 process instead: it is the student's own machine, so nothing needs protecting.
 """
@@ -9,6 +10,7 @@ import io
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from . import escape, report
@@ -35,6 +37,7 @@ def check_command(course, args):
     assignment = course.assignment(args.assignment or infer_assignment(course, path))
     [submission] = discover([path], assignment.id, student=path.stem)
     lang = args.lang or course.lang
+    course = replace(course, limits=course.selfcheck_limits())      # a short limit per question
     graded = []
     if hasattr(os, "fork"):
         from .run import Sandbox
@@ -78,7 +81,7 @@ def _in_process(course, assignment, submission, lang):
                     exec(compile(unit.code, unit.filename, "exec"), namespace)    # what cells print is not shown
             except BaseException as error:          # a failing cell is skipped, as when grading
                 problems.append((unit.label, {"type": type(error).__name__, "message": str(error)}))
-        student = InProcessStudent(namespace, assignment.probes)
+        student = InProcessStudent(namespace, assignment.probes, seconds=course.limits["check_seconds"])
 
     class Job:
         digest = loaded.digest if loaded else ""
