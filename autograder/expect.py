@@ -8,11 +8,17 @@ expects, with what tolerance, and which misconception explains a miss:
                  diagnose=misconceptions.numerical_diff(square, 2.0))
 
 A miss raises ``Fail(diagnosis, **facts)``; the facts fill the message that the
-student reads (messages.toml), so they are plain, short strings.
+student reads (messages.toml), so they are plain, short strings: values and code as
+they are, words as a ``Text`` in both languages (``Text("数値", "a number")``).
 """
 import numpy as np
 
+from .escape import one_line
+from .messages import LANGS, Text, note
 from .run.inside.codec import Unrecognised
+
+A_NUMBER = Text("数値", "a number")
+AN_ARRAY = Text("数値の配列", "an array of numbers")
 
 
 class Fail(AssertionError):
@@ -31,7 +37,7 @@ SHOWN_CHARACTERS = 300        # a message quotes at most this much of a value
 def show(value):
     """A value as a student should read it in a message (long values are cut)."""
     if isinstance(value, Unrecognised):
-        return f"an object of type {value.type_name}"
+        return Text(f"{value.type_name} 型のオブジェクト", f"an object of type {value.type_name}")
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=10, separator=", ", threshold=20, max_line_width=10**6)
     elif isinstance(value, (float, np.floating)):
@@ -41,12 +47,22 @@ def show(value):
     return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + " …"
 
 
+def where_raised(detail):
+    """Where in the student's code an exception was raised (the cell, in a notebook, and
+    the line), from a StudentError's detail, as a fact for {where}; "" when unknown."""
+    if not detail.get("text") and not detail.get("where"):
+        return ""
+    facts = {"line": detail.get("line", "?"), "text": one_line(str(detail.get("text", ""))), "cell": detail.get("cell")}
+    which = "where_cell" if facts["cell"] else "where_line"
+    return Text(*(note(which, lang, **facts) for lang in LANGS))
+
+
 def number(value, given, allow_non_finite=False):
     """The answer as a float, or Fail: not a number, or nan/inf."""
     if isinstance(value, np.ndarray) and value.size == 1:
         value = value.reshape(())[()]
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise Fail("wrong_type", given=given, got=show(value), expected="a number")
+        raise Fail("wrong_type", given=given, got=show(value), expected=A_NUMBER)
     value = float(value)
     if not allow_non_finite and not np.isfinite(value):
         raise Fail("not_finite", given=given, got=show(value))
@@ -59,9 +75,9 @@ def array(value, shape, given, allow_non_finite=False):
         try:
             value = np.array(value, dtype=float)
         except (TypeError, ValueError):
-            raise Fail("wrong_type", given=given, got=show(value), expected="an array of numbers") from None
+            raise Fail("wrong_type", given=given, got=show(value), expected=AN_ARRAY) from None
     if not isinstance(value, np.ndarray):
-        raise Fail("wrong_type", given=given, got=show(value), expected="an array of numbers")
+        raise Fail("wrong_type", given=given, got=show(value), expected=AN_ARRAY)
     if value.shape != tuple(shape):
         raise Fail("wrong_shape", given=given, got=str(value.shape), expected=str(tuple(shape)))
     value = value.astype(float)
@@ -88,8 +104,14 @@ def expect_close(got, expected, *, atol, rtol=0.0, given, diagnose=None):
     code = diagnose(got) if diagnose else None
     if code is None and not np.all(np.isfinite(got)):
         code = "not_finite"
-    raise Fail(code, given=given, got=show(got), expected=show(expected),
-               tolerance=f"{atol:g}" if not rtol else f"{atol:g} + {rtol:g}·|expected|")
+    raise Fail(code, given=given, got=show(got), expected=show(expected), tolerance=tolerance(atol, rtol))
+
+
+def tolerance(atol, rtol=0.0):
+    """The {tolerance} fact: ``1e-06``, or ``1e-06 + 1e-07·|expected|`` in the message's language."""
+    if not rtol:
+        return f"{atol:g}"
+    return Text(f"{atol:g} + {rtol:g}·|期待値|", f"{atol:g} + {rtol:g}·|expected|")
 
 
 def first_match(got, candidates, atol=1e-12, rtol=1e-7):

@@ -22,6 +22,7 @@ loop costs one time limit per function instead of one per check.
 import hashlib
 import inspect
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -32,7 +33,8 @@ import pytest
 from . import messages
 from .errors import ConfigError, GraderBug
 from .escape import one_line, plain
-from .expect import Fail
+from .expect import Fail, where_raised
+from .load import defined_names
 from .results import MORE_PROBLEMS, CheckResult, LoadProblem
 from .run import StudentError
 
@@ -101,16 +103,57 @@ class CheckInfo:
 
 
 LOAD_PROBLEMS_SHOWN = 20     # cells that could not run, listed in full; then how many more
+_NOT_DEFINED = re.compile(r"name '(\w+)' is not defined")
 
 
-def load_problems(problems):
-    """[LoadProblem] for [(label, error info)]: the first LOAD_PROBLEMS_SHOWN, then a count."""
-    shown = [LoadProblem(label, {**info, "message": one_line(info.get("message", ""))[:300]})
-             for label, info in problems[:LOAD_PROBLEMS_SHOWN]]
+def load_problems(problems, units=()):
+    """[LoadProblem] for [(label, error info)] (in the order of ``units``, the submission's
+    load.Unit list, when known): the first LOAD_PROBLEMS_SHOWN, then a count.
+
+    With the units, each says where it is (``at_line``: a script's line; a notebook's cells
+    are known by their label alone), and a NameError for a name that an earlier failed
+    unit would have defined is marked as that failure's consequence (``after``: its label),
+    not a mistake of its own."""
+    listed, units = [], _units_of(problems[:LOAD_PROBLEMS_SHOWN], units)
+    for (label, info), unit in zip(problems[:LOAD_PROBLEMS_SHOWN], units):
+        info = {**info, "message": one_line(info.get("message", ""))[:300]}
+        if unit is not None and not unit.cell:
+            info["at_line"] = unit.line
+        listed.append(LoadProblem(label, info))
+    listed = _consequences(listed, units)
     if len(problems) > LOAD_PROBLEMS_SHOWN:
-        more = len(problems) - LOAD_PROBLEMS_SHOWN
-        shown.append(LoadProblem("…", {"type": MORE_PROBLEMS, "count": more}))
-    return shown
+        listed.append(LoadProblem("…", {"type": MORE_PROBLEMS, "count": len(problems) - LOAD_PROBLEMS_SHOWN}))
+    return listed
+
+
+def _units_of(problems, units):
+    """The unit of each problem (None when not known): problems come in the units' order."""
+    found, remaining = [], iter(units)
+    for label, _ in problems:
+        found.append(next((unit for unit in remaining if unit.label == label), None))
+        if found[-1] is None:
+            remaining = iter(())
+    return found
+
+
+def _consequences(shown, units):
+    """``shown`` with each NameError that an earlier failure explains marked ``after`` it."""
+    missing = {}                                   # name -> the failure it is missing because of
+    marked = []
+    for problem, unit in zip(shown, units):
+        info = problem.info
+        name = _NOT_DEFINED.match(info.get("message", "")) if info.get("type") == "NameError" else None
+        cause = missing.get(name.group(1)) if name else None
+        if cause is not None:
+            after = {"after": cause.label, "name": name.group(1)}
+            if "at_line" in cause.info:
+                after["after_line"] = cause.info["at_line"]
+            problem = LoadProblem(problem.label, {**info, **after})
+        if unit is not None:
+            for defined in defined_names(unit.code):
+                missing.setdefault(defined, cause or problem)
+        marked.append(problem)
+    return marked
 
 
 def seed_for(digest, check):
@@ -263,7 +306,8 @@ class GradingPlugin(Collection):
                                  f"{type(error).__name__}: {error}"[:500], call.when)
 
     def _outcome(self, items):
-        outcome = Outcome(checks=[], load_problems=load_problems(self.current_student.problems()))
+        units = getattr(getattr(self.current_student, "loaded", None), "units", ())
+        outcome = Outcome(checks=[], load_problems=load_problems(self.current_student.problems(), units))
         for item in items:
             function, cid, public = _markers(item)
             max_score = float(self.assignment.points[cid])
@@ -293,15 +337,14 @@ def cut(text, limit=MESSAGE_CHARACTERS):
 
 
 def _error_facts(detail):
-    """The facts of a message about an exception: its type and message, and where it was
-    raised in the student's code (the cell, when a notebook, and the line)."""
-    facts = {"type": detail.get("type", "error"), "message": one_line(detail.get("message", ""))}
-    facts["where"] = ""
+    """The facts of a message about an exception: its type and message (the engine's own
+    in both languages), and where it was raised in the student's code (the cell, when a
+    notebook, and the line)."""
+    facts = {"type": messages.engine_text(detail.get("type", "error")),
+             "message": messages.engine_text(one_line(detail.get("message", "")))}
+    facts["where"] = where_raised(detail) if detail.get("where") else ""
     if isinstance(detail.get("seconds"), (int, float)):       # a timeout's limit
         facts["seconds"] = f"{detail['seconds']:.3g}"
-    if detail.get("where"):
-        line = f"line {detail.get('line')}: {one_line(detail.get('text', ''))}"
-        facts["where"] = f" ({detail['cell']}, {line})" if detail.get("cell") else f" ({line})"
     return facts
 
 

@@ -109,17 +109,12 @@ def _guess_assignment(course, namespace, function=None):
 
 
 def _print(function, checks):
-    score = sum(c.score for c in checks)
-    maximum = sum(c.max_score for c in checks)
-    failed = [c for c in checks if not c.passed]
-    print(f"[{'PASS' if not failed else 'FAIL'}] {function}  {score:g}/{maximum:g}")
-    shown = set()
-    for check in failed:
-        text = check.output
-        if text not in shown:
-            shown.add(text)
-            print("    " + text.replace("\n", "\n    "))
-    return score
+    """The verdict as the self-check prints it (report.function_lines: one message per cause)."""
+    from .report import function_lines
+    from .results import FunctionResult
+    result = FunctionResult(function, tuple(checks))
+    print("\n".join(function_lines(result, indent="    ")))
+    return result.score
 
 
 def check(function, namespace, *, assignment=None, lang=None):

@@ -53,7 +53,7 @@ def check_command(course, args):
         print(escape.terminal(f"autograder: the self-check itself failed: {graded[0] if graded else 'no result'}"),
               file=sys.stderr)
         return 1
-    print("\n".join(report.verdict_lines(graded[0])))
+    print("\n".join(report.verdict_lines(graded[0], public_only=True)))
     print(("公開チェックのみです。提出後の採点には非公開のチェックも含まれます。 / "
            "Public checks only: grading after submission runs hidden checks too."))
     return 0
@@ -93,7 +93,8 @@ def _in_process(course, assignment, submission, lang):
     judge(assignment, [Job()], lambda job, outcome: outcomes.append(outcome), lang=lang, public_only=True)
     if outcomes[0].bugs:
         return GraderFailure(submission.student, tuple(outcomes[0].bugs))
-    return GradedSubmission(submission.student, assignment.id, outcomes[0].checks, load_problems(problems),
+    return GradedSubmission(submission.student, assignment.id, outcomes[0].checks,
+                            load_problems(problems, loaded.units if loaded else ()),
                             isolation="none",
                             lang=lang, seconds=time.monotonic() - started,
                             hidden_visibility=course.hidden_visibility)

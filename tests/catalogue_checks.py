@@ -293,13 +293,13 @@ def explains(test, entry_text=""):
     if code is None:                       # still: which input, which value, which expectation
         assert re.search(r"for .+ it returned .+; expected .+", en, re.S), en
     elif code == "crashed":                # the exception's type and the student's own line
-        found = re.search(r"raised (\w+(Error|Exception)): .*\(line (\d+): (.+)\)$", en)
+        found = re.search(r"raised (\w+(Error|Exception)): .*\(line (\d+): `(.+)`\)$", en)
         assert found, en
         if entry_text:
             own = entry_text.splitlines()[int(found.group(3)) - 1].strip()
             assert found.group(4) == own, (found.group(4), own)
     elif code == "timeout":
-        assert "Time limit exceeded" in en and "time limit" in ja, text
+        assert "Time limit exceeded" in en and "制限時間" in ja, text
 
 
 def solution_statements(notebook):

@@ -210,7 +210,7 @@ def test_no_message_gives_away_solution_code(assignment, batch):
         for test in catalogue.result_of(out, folder.name)["tests"]:
             text = test["output"]
             if test["extra_data"]["diagnosis"] == "crashed":     # quotes the student's own line
-                text = re.sub(r"\(line \d+: .*\)", "", text)
+                text = re.sub(r"\((cell `[^`]*`, )?line \d+: `.*`\)|\((セル `[^`]*` の )?\d+ 行目: `.*`\)", "", text)
             flat = re.sub(r"\s+", "", text).replace('"', "'")
             leaked = [s for s in statements if s.replace('"', "'") in flat]
             assert not leaked, f"{folder.name} {test['name']} shows solution code {leaked}"

@@ -111,7 +111,7 @@ def test_kit_self_check_runs_on_its_own_engine(kit):
     done = run_kit(kit, "check", "solved.ipynb", "--assignment", "ch04_gradient")
     assert done.returncode == 0, done.stderr
     public_total = sum(load_course(kit / "course_config.py").assignment("ch04_gradient").points.values())
-    assert f"solved: {public_total:g} / {public_total:g}" in done.stdout
+    assert f"solved: 公開チェック / public checks: {public_total:g} / {public_total:g}" in done.stdout
     where = subprocess.run([sys.executable, "-c", "import autograder; print(autograder.__file__)"],
                            cwd=kit, capture_output=True, text=True)
     assert where.stdout.strip().startswith(str(kit))

@@ -3,7 +3,7 @@ layer, whose matrix is the product W1 @ W2 @ … in that order."""
 import numpy as np
 import pytest
 
-from autograder.expect import Fail, expect_close, first_match, show
+from autograder.expect import Fail, Text, expect_close, first_match, show
 from autograder.run import StudentError
 
 from . import misconceptions as wrong
@@ -17,7 +17,8 @@ def expect_product(student, weights, expected):
     if all(w.size <= 4 for w in weights):
         given = "weights = [" + ", ".join(show(w) for w in weights) + "]"
     else:
-        given = "weights of shapes " + ", ".join("×".join(map(str, w.shape)) for w in weights)
+        shapes = ", ".join("×".join(map(str, w.shape)) for w in weights)
+        given = Text(f"形状が {shapes} の weights", f"weights of shapes {shapes}")
     diagnose = lambda value: first_match(value, wrong.collapse_answers(weights))
     try:
         got = student.ask("collapse", weights=weights)

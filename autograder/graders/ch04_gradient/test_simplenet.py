@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from autograder.expect import Fail, expect_close, first_match, number, show
+from autograder.expect import Fail, expect_close, first_match, number, show, where_raised
 from autograder.run import StudentError
 
 from . import misconceptions as wrong
@@ -37,8 +37,8 @@ def losses_of(student, weights, x, t, given):
         detail = error.detail
         message = str(detail.get("message", ""))
         if detail.get("type") == "ValueError" and ("not aligned" in message or "mismatch in its core dimension" in message):
-            where = f" (line {detail['line']}: {detail['text']})" if detail.get("text") else ""
-            raise Fail("weights_transposed", given=given, got=f"ValueError: {message}", where=where) from None
+            raise Fail("weights_transposed", given=given, got=f"ValueError: {message}",
+                       where=where_raised(detail)) from None
         raise
 
 

@@ -4,7 +4,7 @@ from a Gaussian of standard deviation weight_init_std, the biases are zeros."""
 import numpy as np
 import pytest
 
-from autograder.expect import Fail, show
+from autograder.expect import Fail, Text, show
 
 pytestmark = pytest.mark.grades("TwoLayerNet.__init__")
 
@@ -28,7 +28,7 @@ def params_of(student, sizes, weight_init_std=None):
         value = params[key]
         if not isinstance(value, np.ndarray) or value.dtype.kind not in "iuf":
             raise Fail("wrong_type", given=given + f", params['{key}']", got=show(value),
-                       expected="a NumPy array")
+                       expected=Text("NumPy の配列", "a NumPy array"))
         if value.shape != shape:
             raise Fail("wrong_shape", given=given + f", params['{key}']", got=str(value.shape),
                        expected=str(shape))
@@ -42,7 +42,7 @@ def expect_drawn(params, given):
         w = params[key].astype(float)
         if w.size > 1 and np.all(w == w.flat[0]):
             raise Fail("weights_not_random", given=given + f", params['{key}']", got=show(params[key]),
-                       expected="values drawn from a Gaussian")
+                       expected=Text("ガウス分布から引いた値", "values drawn from a Gaussian"))
 
 
 def expect_zero_biases(params, given):
@@ -78,5 +78,6 @@ def test_weight_init_std(student):
             if not (0.85 * given_std <= measured <= 1.15 * given_std and abs(np.mean(w)) < 0.2 * given_std):
                 code = "weights_not_random" if measured == 0 else "ignores_weight_init_std"
                 raise Fail(code, given=given + f", params['{key}']",
-                           got=f"std {measured:.4g}, mean {float(np.mean(w)):.4g}",
-                           expected=f"std {given_std:g}, mean 0")
+                           got=Text(f"標準偏差 {measured:.4g}、平均 {float(np.mean(w)):.4g}",
+                                    f"std {measured:.4g}, mean {float(np.mean(w)):.4g}"),
+                           expected=Text(f"標準偏差 {given_std:g}、平均 0", f"std {given_std:g}, mean 0"))

@@ -8,7 +8,7 @@ reference loss."""
 import numpy as np
 import pytest
 
-from autograder.expect import Fail, array, close, first_match, show
+from autograder.expect import Fail, array, close, first_match, show, tolerance
 from autograder.run import StudentError
 
 from . import misconceptions as wrong
@@ -87,7 +87,7 @@ def expect_central(student, params, x, t):
         if code is None and not np.all(np.isfinite(got)):
             code = "not_finite"
         raise Fail(code, given=given + f", grads['{key}']", got=show(got), expected=show(own),
-                   tolerance=f"{ATOL:g} + {RTOL:g}·|expected|")
+                   tolerance=tolerance(ATOL, RTOL))
     return answer, given
 
 

@@ -8,7 +8,7 @@ gradient are exact and which records the rows it is handed, so every step can be
 import numpy as np
 import pytest
 
-from autograder.expect import Fail, array, close, first_match, show
+from autograder.expect import Fail, Text, array, close, first_match, show
 
 try:
     from . import reference          # hidden checks only; the student kit has no reference
@@ -30,8 +30,9 @@ def setting(rng, samples=12):
 def run(student, params, x, t, iters_num, batch_size, learning_rate, seeds):
     runs = student.ask("train", params=params, x=x, t=t, iters_num=iters_num, batch_size=batch_size,
                        learning_rate=learning_rate, seeds=list(seeds))
-    given = (f"train(net, x, t, iters_num={iters_num}, batch_size={batch_size}, "
-             f"learning_rate={learning_rate:g}, seed={seeds[0]}), x: {x.shape[0]} rows")
+    call = (f"train(net, x, t, iters_num={iters_num}, batch_size={batch_size}, "
+            f"learning_rate={learning_rate:g}, seed={seeds[0]})")
+    given = Text(f"{call}(x は {x.shape[0]} 行)", f"{call}, x: {x.shape[0]} rows")
     for one in runs:
         if not isinstance(one["losses"], (list, tuple, np.ndarray)):
             raise Fail("no_loss_list", given=given, got=show(one["losses"]))
@@ -40,7 +41,8 @@ def run(student, params, x, t, iters_num, batch_size, learning_rate, seeds):
             raise Fail("wrong_iteration_count", given=given, got=str(len(losses)), expected=str(iters_num))
         calls = len(one["gradient_calls"])
         if calls != iters_num:
-            raise Fail("wrong_iteration_count", given=given + " (net.numerical_gradient calls)",
+            raise Fail("wrong_iteration_count", given=given + Text("(net.numerical_gradient の呼び出し回数)",
+                                                                   " (net.numerical_gradient calls)"),
                        got=str(calls), expected=str(iters_num))
         one["losses"] = losses
     return runs, given
@@ -51,10 +53,11 @@ def batches_of(one, batch_size, given):
     batches = []
     for step, (x_rows, t_rows) in enumerate(one["gradient_calls"]):
         if len(x_rows) != batch_size:
-            raise Fail("wrong_batch_size", given=given, got=f"{len(x_rows)} rows in step {step + 1}",
-                       expected=f"{batch_size} rows")
+            raise Fail("wrong_batch_size", given=given,
+                       got=Text(f"ステップ {step + 1} で {len(x_rows)} 行", f"{len(x_rows)} rows in step {step + 1}"),
+                       expected=Text(f"{batch_size} 行", f"{batch_size} rows"))
         if -1 in x_rows or x_rows != t_rows:
-            raise Fail("x_t_mismatch", given=given, got=f"step {step + 1}")
+            raise Fail("x_t_mismatch", given=given, got=Text(f"ステップ {step + 1}", f"step {step + 1}"))
         batches.append(x_rows)
     return batches
 
@@ -71,7 +74,8 @@ def test_loss_goes_down(student, rng):
     end = sum(np.sum((np.asarray(after[key], dtype=float) - m) ** 2) for key in KEYS)
     if not end < start:
         raise Fail("gradient_ascent" if end > start else "params_not_updated", given=given,
-                   got=f"distance² to the minimum {end:.6g}", expected=f"less than {start:.6g}")
+                   got=Text(f"最小値までの距離² {end:.6g}", f"distance² to the minimum {end:.6g}"),
+                   expected=Text(f"{start:.6g} 未満", f"less than {start:.6g}"))
 
 
 def test_replays_exactly(student, rng):
@@ -94,9 +98,10 @@ def test_same_seed_same_batches(student, rng):
     runs, given = run(student, params, x, t, 6, 4, 0.1, [seed, seed])
     first, second = (batches_of(one, 4, given) for one in runs)
     if first != second:
-        raise Fail("ignores_seed", given=given, got=f"{first[0]} then {second[0]} in step 1")
+        raise Fail("ignores_seed", given=given,
+                   got=Text(f"ステップ 1 で {first[0]}、次は {second[0]}", f"{first[0]} then {second[0]} in step 1"))
     if all(batch == first[0] for batch in first):
-        raise Fail("rng_in_loop", given=given, got=f"{first[0]} in every step")
+        raise Fail("rng_in_loop", given=given, got=Text(f"どのステップでも {first[0]}", f"{first[0]} in every step"))
 
 
 def test_default_rng_draws(student, rng):
