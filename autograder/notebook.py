@@ -1,7 +1,8 @@
 """Checks from inside a notebook: the student's self-check cells and nbgrader's test cells.
 
-    from autograder.notebook import check
+    from autograder.notebook import check, check_all
     check("numerical_diff", globals())          # public checks, verdict + messages
+    check_all("ch04_gradient", globals())       # the last cell: every function of the assignment
 
     grade("numerical_diff", globals())          # nbgrader hidden test: every check of the
                                                 # function; the value is the points earned
@@ -17,18 +18,43 @@ Each question has a time limit (``check``: LIMITS["selfcheck_check_seconds"]; ``
 "check_seconds", as the grading command, so nbgrader's scores equal it), with the
 command's timeout message, and a function that ran out of time once is not asked again.
 Interrupting the kernel during a check ends the cell with one line, not a traceback.
+
+A self-check that cannot start (no course_config.py, a kit without this assignment) prints
+one line in Japanese and English saying what to do, and never raises: Run All goes on.
 """
 import io
 import os
 import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 
 from .judge import judge
 from .course import load_course
+from .errors import UsageError
 from .run import InProcessStudent
+
+NO_CONFIG = ("自己チェックの設定 (course_config.py) が見つかりません。学生キットの .whl をもう一度入れるか、"
+             "キットのフォルダでノートブックを開いてください / The self-check's settings (course_config.py) "
+             "are missing: install the student kit's .whl again, or open the notebook inside the kit folder")
+
+
+class _NotInKit(Exception):
+    """The installed self-check has no checks for what the notebook asks: the text says what to do."""
+
+
+def _course():
+    try:
+        return load_course()
+    except UsageError:
+        raise _NotInKit(NO_CONFIG) from None
+
+
+def _not_in_kit(what, course):
+    have = ", ".join(course.assignments)
+    return _NotInKit(f"この自己チェック(学生キット)には {what} のチェックがありません(あるもの: {have})。"
+                     f"このノートブックの学生キットを使ってください / This self-check (student kit) has no checks "
+                     f"for {what} (it has: {have}): use the student kit of this notebook")
 
 
 class Interrupted(KeyboardInterrupt):
@@ -71,9 +97,22 @@ def _digest(namespace):
     return hashlib.sha256("".join(parts).encode()).hexdigest()
 
 
+def _assignment(course, assignment_id, namespace, function=None):
+    if assignment_id is None:
+        assignment_id = _guess_assignment(course, namespace, function)
+        if assignment_id is None:
+            raise _not_in_kit(function, course)
+    if assignment_id not in course.assignments:
+        raise _not_in_kit(assignment_id, course)
+    assignment = course.assignment(assignment_id)
+    if function is not None and function not in assignment.function_points():
+        raise _not_in_kit(function, course)
+    return assignment
+
+
 def _run(function, namespace, public_only, assignment_id=None, lang=None):
-    course = load_course()
-    assignment = course.assignment(assignment_id or _guess_assignment(course, namespace, function))
+    course = _course()
+    assignment = _assignment(course, assignment_id, namespace, function)
     lang = lang or course.lang
     limits = course.selfcheck_limits() if public_only else course.limits
     job = _Job(namespace, assignment.probes, limits["check_seconds"])
@@ -96,7 +135,8 @@ def _run(function, namespace, public_only, assignment_id=None, lang=None):
 
 def _guess_assignment(course, namespace, function=None):
     """The assignment (grading ``function``, if given) the largest share of whose functions
-    the notebook defines; ties go to the first in course_config.py."""
+    the notebook defines; ties go to the first in course_config.py.  None when no assignment
+    grades ``function``."""
     def defined(assignment):
         names = {f.split(".")[0] for f in assignment.function_points()}
         return sum(callable(namespace.get(name)) for name in names) / len(names)
@@ -104,7 +144,7 @@ def _guess_assignment(course, namespace, function=None):
     candidates = [a for a in course.assignments.values()
                   if function is None or function in a.function_points()]
     if not candidates:
-        return next(iter(course.assignments))
+        return None
     return max(candidates, key=defined).id     # max keeps the first of equals
 
 
@@ -121,15 +161,37 @@ def check(function, namespace, *, assignment=None, lang=None):
     """The public checks of one function, on the notebook's live code.  Prints; returns None."""
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
         return
-    _print(function, _run(function, namespace, public_only=True, assignment_id=assignment, lang=lang))
+    try:
+        checks = _run(function, namespace, public_only=True, assignment_id=assignment, lang=lang)
+    except _NotInKit as reason:
+        print(reason)
+        return
+    _print(function, checks)
 
 
-def check_all(namespace, *, assignment=None, lang=None):
-    """Every function's public checks (the notebook's last cell)."""
-    course = load_course()
-    assignment_id = assignment or _guess_assignment(course, namespace)
-    for function in course.assignment(assignment_id).function_points():
-        check(function, namespace, assignment=assignment_id, lang=lang)
+def check_all(*args, assignment=None, lang=None):
+    """Every function's public checks (the notebook's last cell):
+    ``check_all("ch04_gradient", globals())``.  The older ``check_all(globals())`` and
+    ``check_all(globals(), assignment="ch04_gradient")`` still work; without the id the
+    assignment is guessed from the functions the notebook defines."""
+    if len(args) == 2 and isinstance(args[0], str) and assignment is None:
+        assignment, namespace = args
+    elif len(args) == 1 and isinstance(args[0], dict):
+        namespace = args[0]
+    else:
+        raise TypeError('call it as check_all("<assignment>", globals())')
+    return _check_all(namespace, assignment, lang)
+
+
+def _check_all(namespace, assignment_id, lang):
+    try:
+        course = _course()
+        assignment = _assignment(course, assignment_id, namespace)
+    except _NotInKit as reason:
+        print(reason)
+        return
+    for function in assignment.function_points():
+        check(function, namespace, assignment=assignment.id, lang=lang)
 
 
 def grade(function, namespace, *, assignment=None, lang=None):
