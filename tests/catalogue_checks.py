@@ -22,9 +22,11 @@ line with its kind:
 
 The kinds: ``constant`` (a value of any shape that no argument decides), ``shaped``
 (shaped like an argument, but independent of its values: np.zeros_like(x)), ``argument``
-(an argument, or a copy of it, returned as it came), ``none`` (returns None), and
+(an argument, or a copy of it, returned as it came), ``none`` (returns None),
 ``ignores_function`` (ignores the function it is given: gradient_descent never calling
-f).  A trivial entry earns exactly 0 of its function's points and full marks elsewhere.
+f), and ``book_constant`` (the value the book or the notebook prints for its example,
+returned whatever the input: every check asked with a fixed input also asks one drawn
+from the submission's seed).  A trivial entry earns exactly 0 of its function's points and full marks elsewhere.
 
 The course's minimums (at least 8 right and 20 wrong entries; a stub, a crash and an
 unexplained wrong value among them; for every graded function a trivial answer of each
@@ -67,7 +69,7 @@ def expectation(path):
     return wanted
 
 
-TRIVIAL_KINDS = ("constant", "shaped", "argument", "none", "ignores_function")
+TRIVIAL_KINDS = ("constant", "shaped", "argument", "none", "ignores_function", "book_constant")
 FUNCTION_ARGUMENTS = {"f", "func", "function", "fn"}     # a parameter by these names takes a function
 
 
