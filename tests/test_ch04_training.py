@@ -219,9 +219,10 @@ def test_student_kit_self_check_runs_without_the_hidden_reference(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     public = load_course(kit / "course_config.py").assignment(ASSIGNMENT).points
     assert set(public) == {f"{f}::{c}" for f, c in (
-        ("TwoLayerNet.__init__", "params_keys_and_shapes"), ("TwoLayerNet.predict", "hand_computed"),
-        ("TwoLayerNet.loss", "hand_computed"), ("TwoLayerNet.accuracy", "hand_computed"),
-        ("TwoLayerNet.numerical_gradient", "keys_and_shapes"), ("train", "loss_goes_down"))}
+        ("TwoLayerNet.__init__", "params_keys_and_shapes"), ("TwoLayerNet.__init__", "weight_init_std"),
+        ("TwoLayerNet.predict", "hand_computed"), ("TwoLayerNet.loss", "hand_computed"),
+        ("TwoLayerNet.accuracy", "hand_computed"), ("TwoLayerNet.numerical_gradient", "keys_and_shapes"),
+        ("train", "loss_goes_down"), ("train", "same_seed_same_batches"), ("train", "default_rng_draws"))}
     total = sum(public.values())
     assert f"solved: {total:g} / {total:g}" in done.stdout, done.stdout
 

@@ -73,6 +73,7 @@ def test_biases_zero(student, rng):
     expect_zero_biases(params, given)
 
 
+@pytest.mark.public
 def test_weight_init_std(student, rng):
     """W1 and W2 have standard deviation weight_init_std (a random one here, 0.01 by default) and
     mean ≈ 0."""
