@@ -64,6 +64,7 @@ def test_rectangular_chain(student, rng):
     expect_product(student, weights, wrong.product(weights))
 
 
+@pytest.mark.public
 def test_single_matrix(student, rng):
     """A one-layer list [W1] is already one layer: the result is W1 (and [W1, W2] still gives
     W1·W2, so that returning the first matrix is not taken for handling one layer)."""

@@ -23,6 +23,7 @@ def test_two_dimensional(student, rng):
     wrong.expect_values(student, "relu", x, wrong.relu(x), atol=1e-12, candidates=wrong.relu_answers(x))
 
 
+@pytest.mark.public
 def test_input_unchanged(student, rng):
     """relu(x) leaves x as it was (a network still needs its pre-activations), and returns relu(x)."""
     x = wrong.signed(rng, 0.01, 5.0, 6)

@@ -33,6 +33,7 @@ def test_two_dimensional(student, rng):
     expect_slopes(student, x, wrong.numerical_derivative(wrong.relu, x))
 
 
+@pytest.mark.public
 def test_input_unchanged(student, rng):
     """relu_grad(x) leaves x as it was, and returns the right slopes."""
     x = wrong.signed(rng, 0.01, 5.0, 6)
