@@ -16,6 +16,8 @@ there, e.g. by ``python -m autograder new-assignment``, is held to it with no te
   are exempt: a new-assignment skeleton, until it is complete);
 - every check asks an input drawn from the submission's seed, so the book's printed value
   returned as a constant earns nothing (the catalogue's ``book_constant`` entries);
+- a public check catches each mistake the notebook warns about, as the review table in
+  autograder/graders/<id>/README.md says, entry by entry;
 - every diagnosis code the graders can give has ja and en text; no message shows the
   solution's code;
 - nbgrader autograde gives each function the points the grading command gives it.
@@ -219,6 +221,16 @@ def check_parameters(check):
 def test_catalogue_has_every_trivial_kind(assignment):
     """Every graded function has a trivial entry of each kind that applies to it."""
     catalogue.assert_trivial_kinds(assignment, functions_of(assignment), source_notebook(assignment))
+
+
+@by_assignment
+def test_public_checks_catch_what_the_notebook_warns_about(assignment, batch):
+    """The review in autograder/graders/<id>/README.md holds: each mistake the notebook's text
+    warns about is made by the catalogue entries it names, and each of them fails a public
+    check it names (so the self-check shows it before submission)."""
+    if not catalogue.minimums_apply(assignment):          # a new-assignment skeleton, until it is complete
+        return
+    catalogue.assert_review(batch(assignment), assignment)
 
 
 # ----- the messages -----

@@ -54,6 +54,7 @@ def test_function_1_book_values(student, rng):
                  given=f"f(x) = 0.01({minus(c)})² + 0.1({minus(c)}), x = 5", diagnose=diagnose(moved, 5.0))
 
 
+@pytest.mark.public
 def test_cubic_needs_small_step(student, rng):
     """On x³ the central difference is off by exactly h²: h = 1e-4 gives 12 + 1e-8 at 2, while
     h = 1 gives 13 and h = 1e-3 already 12 + 1e-6 (the tolerance is 1e-7); the same at a

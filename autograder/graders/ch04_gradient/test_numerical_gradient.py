@@ -115,6 +115,7 @@ def test_input_restored(student, rng):
         raise Fail("not_restored", given=given, got=show(after), expected=show(x))
 
 
+@pytest.mark.public
 def test_random_point(student, rng):
     """A random point in three dimensions, on the cubic sum(x³) (gradient 3x²): each partial
     derivative is off by h², 1e-8 for h = 1e-4, so a step far from 1e-4 shows here."""

@@ -69,6 +69,7 @@ def test_random_weights(student, rng):
                  diagnose=lambda v: first_match(v, wrong.simple_net_loss(W, x, t)))
 
 
+@pytest.mark.public
 def test_gradient_matches_analytic(student, rng):
     """dW = numerical_gradient(lambda w: net.loss(x, t), net.W), by the reference central
     difference over the student's loss, has shape 2×3 and equals x ⊗ (softmax(x·W) − t)
