@@ -25,8 +25,8 @@ The kinds: ``constant`` (a value of any shape that no argument decides), ``shape
 (an argument, or a copy of it, returned as it came), ``none`` (returns None),
 ``ignores_function`` (ignores the function it is given: gradient_descent never calling
 f), and ``book_constant`` (the value the book or the notebook prints for its example,
-returned whatever the input: every check asked with a fixed input also asks one drawn
-from the submission's seed).  A trivial entry earns exactly 0 of its function's points and full marks elsewhere.
+returned whatever the input: every check also asks an input drawn from the submission's
+seed).  A trivial entry earns exactly 0 of its function's points and full marks elsewhere.
 
 The course's minimums (at least 8 right and 20 wrong entries; a stub, a crash and an
 unexplained wrong value among them; for every graded function a trivial answer of each
