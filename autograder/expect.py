@@ -34,16 +34,59 @@ class Fail(AssertionError):
 SHOWN_CHARACTERS = 300        # a message quotes at most this much of a value
 
 
-def show(value):
-    """A value as a student should read it in a message (long values are cut)."""
+SHOWN_INPUT_CHARACTERS = 1000  # an input is quoted whole up to this much, so it can be typed in again
+
+
+def show(value, whole=False):
+    """A value as a student should read it in a message (long values are cut).  ``whole``:
+    an input, shown element by element (no "...") so that the student can reproduce it."""
     if isinstance(value, Unrecognised):
         return Text(f"{value.type_name} 型のオブジェクト", f"an object of type {value.type_name}")
     if isinstance(value, np.ndarray):
-        text = np.array2string(value, precision=10, separator=", ", threshold=20, max_line_width=10**6)
+        text = np.array2string(value, precision=10, separator=", ", threshold=10**6 if whole else 20,
+                               max_line_width=10**6)
     elif isinstance(value, (float, np.floating)):
         text = repr(float(value))
     else:
         text = repr(value)
+    limit = SHOWN_INPUT_CHARACTERS if whole else SHOWN_CHARACTERS
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+MOST_DECIMALS = 20            # beyond this, two floats that differ still print alike: show() then
+
+
+def show_pair(got, expected, atol=0.0, rtol=0.0):
+    """``got`` and ``expected`` as a student compares them by eye.  When they first differ
+    in the fourth decimal or later (where show() makes -2.9999999406 and -2.99999994 look
+    alike), both are printed with the same number of decimals: two more than it takes for
+    every value out of tolerance to differ from its expectation (-2.99999994060 against
+    -2.99999994000)."""
+    try:
+        g, e = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return show(got), show(expected)
+    if g.shape != e.shape or not (np.all(np.isfinite(g)) and np.all(np.isfinite(e))):
+        return show(got), show(expected)
+    wrong = np.abs(g - e) > atol + rtol * np.abs(e)
+    pairs = list(zip(g[wrong].tolist(), e[wrong].tolist()))
+    magnitudes = np.abs(np.concatenate([g.ravel(), e.ravel()]))
+    magnitudes = magnitudes[magnitudes > 0]
+    style = "e" if magnitudes.size and (magnitudes.min() < 1e-4 or magnitudes.max() >= 1e8) else "f"
+    decimals = next((d for d in range(MOST_DECIMALS + 1)
+                     if all(f"{a:.{d}{style}}" != f"{b:.{d}{style}}" for a, b in pairs)), None)
+    if not pairs or decimals is None or decimals <= 3:
+        return show(got), show(expected)
+    decimals += 2                      # rounding alone can make the digits differ: show past it
+    return _fixed(g, decimals, style), _fixed(e, decimals, style)
+
+
+def _fixed(value, decimals, style):
+    if value.ndim == 0:
+        text = f"{float(value):.{decimals}{style}}"
+    else:
+        text = np.array2string(value, separator=", ", threshold=20, max_line_width=10**6,
+                               formatter={"float_kind": lambda v: f"{v:.{decimals}{style}}"})
     return text if len(text) <= SHOWN_CHARACTERS else text[:SHOWN_CHARACTERS] + " …"
 
 
@@ -104,7 +147,8 @@ def expect_close(got, expected, *, atol, rtol=0.0, given, diagnose=None):
     code = diagnose(got) if diagnose else None
     if code is None and not np.all(np.isfinite(got)):
         code = "not_finite"
-    raise Fail(code, given=given, got=show(got), expected=show(expected), tolerance=tolerance(atol, rtol))
+    shown_got, shown_expected = show_pair(got, expected, atol, rtol)
+    raise Fail(code, given=given, got=shown_got, expected=shown_expected, tolerance=tolerance(atol, rtol))
 
 
 def tolerance(atol, rtol=0.0):

@@ -62,6 +62,8 @@ def sigmoid_grad_answers(x):
     return [
         ("derivative_of_output", x * (1.0 - x)),                # s(1 − s) with x in place of s
         ("derivative_of_output", twice * (1.0 - twice)),        # s(1 − s) of sigmoid(s)
+        ("mixes_input_and_output", s * (1.0 - x)),              # sigmoid(x) * (1 - x)
+        ("mixes_input_and_output", x * (1.0 - s)),
         ("returns_function_not_derivative", s),
         ("sign_flipped", -s * (1.0 - s)),
         ("missing_factor", 1.0 - s),

@@ -51,26 +51,34 @@ def expect_zero_biases(params, given):
             raise Fail("biases_not_zero", given=given + f", params['{key}']", got=show(params[key]))
 
 
+def random_sizes(rng, low, high):
+    """(input_size, hidden_size, output_size), each drawn between low and high."""
+    return tuple(int(n) for n in rng.integers(low, high + 1, size=3))
+
+
 @pytest.mark.public
-def test_params_keys_and_shapes(student):
+def test_params_keys_and_shapes(student, rng):
     """TwoLayerNet(3, 4, 2): W1 is 3×4, b1 has 4 elements, W2 is 4×2, b2 has 2; the weights
-    drawn at random, the biases zero."""
-    for sizes in ((3, 4, 2), (5, 3, 4)):
+    drawn at random, the biases zero; the same for (5, 3, 4) and for random sizes."""
+    for sizes in ((3, 4, 2), (5, 3, 4), random_sizes(rng, 2, 9)):
         params, given = params_of(student, sizes)
         expect_drawn(params, given)
         expect_zero_biases(params, given)
 
 
-def test_biases_zero(student):
-    """The biases start at zero (in a network whose weights are drawn)."""
-    params, given = params_of(student, (6, 5, 4), 1.0)
+def test_biases_zero(student, rng):
+    """The biases start at zero (in a network whose weights are drawn), whatever the sizes."""
+    params, given = params_of(student, random_sizes(rng, 2, 9), 1.0)
     expect_drawn(params, given)
     expect_zero_biases(params, given)
 
 
-def test_weight_init_std(student):
-    """W1 and W2 have standard deviation weight_init_std (0.5 here, 0.01 by default) and mean ≈ 0."""
-    for std, given_std in ((0.5, 0.5), (None, 0.01)):
+@pytest.mark.public
+def test_weight_init_std(student, rng):
+    """W1 and W2 have standard deviation weight_init_std (a random one here, 0.01 by default) and
+    mean ≈ 0."""
+    std = float(np.round(rng.uniform(0.2, 2.0), 2))
+    for std, given_std in ((std, std), (None, 0.01)):
         params, given = params_of(student, (40, 30, 20), std)
         for key in ("W1", "W2"):
             w = params[key].astype(float)
