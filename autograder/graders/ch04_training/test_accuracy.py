@@ -4,7 +4,7 @@ predict answers with the right probabilities while accuracy is asked."""
 import numpy as np
 import pytest
 
-from autograder.expect import expect_close, first_match, show
+from autograder.expect import Text, expect_close, first_match, show
 
 from . import misconceptions as wrong
 from .test_predict import HAND_PARAMS, HAND_X, HAND_Y, SIZES, hand_variant
@@ -27,7 +27,9 @@ def accuracy_of(student, sizes, params, x, t, y):
     """The student's accuracy(x, t), predict(x) answering ``y``: only y, t and the number of
     rows of x matter, so a message shows those."""
     got = student.ask("accuracy", sizes=sizes, params=params, x=x, t=t, y=y)
-    return got, f"x of {len(x)} rows whose predict(x) is {show(y, whole=True)}, t = {show(t, whole=True)}"
+    shown_y, shown_t = show(y, whole=True), show(t, whole=True)
+    return got, Text(f"predict(x) が {shown_y} になる {len(x)} 行の x、t = {shown_t}",
+                     f"x of {len(x)} rows whose predict(x) is {shown_y}, t = {shown_t}")
 
 
 def random_case(rng, samples=7):
