@@ -224,7 +224,7 @@ def test_student_kit_self_check_runs_without_the_hidden_reference(tmp_path):
         ("TwoLayerNet.accuracy", "hand_computed"), ("TwoLayerNet.numerical_gradient", "keys_and_shapes"),
         ("train", "loss_goes_down"), ("train", "same_seed_same_batches"), ("train", "default_rng_draws"))}
     total = sum(public.values())
-    assert f"solved: {total:g} / {total:g}" in done.stdout, done.stdout
+    assert f"solved: 公開チェック / public checks: {total:g} / {total:g}" in done.stdout, done.stdout
 
 
 @pytest.mark.nbgrader
