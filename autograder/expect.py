@@ -17,6 +17,7 @@ from .escape import one_line
 from .messages import LANGS, Text, note
 from .run.inside.codec import Unrecognised
 
+CHECK_AGAIN = Text("計算式をもう一度確認してください。", "Check the formula again.")
 A_NUMBER = Text("数値", "a number")
 AN_ARRAY = Text("数値の配列", "an array of numbers")
 
@@ -26,6 +27,8 @@ class Fail(AssertionError):
     known misconception explains it (the message then says input, value and expectation)."""
 
     def __init__(self, diagnosis=None, **facts):
+        if diagnosis is None:
+            facts.setdefault("difference", CHECK_AGAIN)
         super().__init__(diagnosis or "wrong_value", facts)
         self.diagnosis = diagnosis
         self.facts = facts
@@ -148,7 +151,43 @@ def expect_close(got, expected, *, atol, rtol=0.0, given, diagnose=None):
     if code is None and not np.all(np.isfinite(got)):
         code = "not_finite"
     shown_got, shown_expected = show_pair(got, expected, atol, rtol)
-    raise Fail(code, given=given, got=shown_got, expected=shown_expected, tolerance=tolerance(atol, rtol))
+    facts = dict(given=given, got=shown_got, expected=shown_expected, tolerance=tolerance(atol, rtol))
+    if code is None:
+        facts["difference"] = difference(got, expected_array, atol, rtol)
+    raise Fail(code, **facts)
+
+
+RATIO_TOLERANCE = 1e-6       # got = k·expected for one k, to this relative precision, names the factor
+ROUND_FACTORS = (2, 3, 4, 10, 100)   # and their inverses: the factors a slip of a formula gives
+
+
+def difference(got, expected, atol, rtol=0.0):
+    """What a wrong value that no misconception explains has wrong, said so a student can
+    look for it: the sign, a constant factor, or (an array) the first element that differs."""
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if not (np.all(np.isfinite(got)) and np.any(expected != 0)):
+        return CHECK_AGAIN
+    if close(-got, expected, atol, rtol):
+        return Text("符号が逆です。", "The sign is flipped.")
+    nonzero = expected != 0
+    ratios = got[nonzero] / expected[nonzero] if expected.ndim else np.array([got / expected])
+    if np.all(got[~nonzero] == 0) if expected.ndim else True:
+        k = float(np.median(ratios))
+        # one number is always some multiple of another: for a scalar only a round factor says something
+        meaningful = ratios.size > 1 or any(np.isclose(abs(k), [n, 1 / n], rtol=RATIO_TOLERANCE).any()
+                                            for n in ROUND_FACTORS)
+        if k and abs(k) != 1 and meaningful and np.allclose(ratios, k, rtol=RATIO_TOLERANCE, atol=0):
+            return Text(f"期待値のちょうど {k:.6g} 倍です。係数を確認してください。",
+                        f"It is exactly {k:.6g} times the expected value: check the constant factor.")
+    if expected.ndim == 0:
+        return CHECK_AGAIN
+    wrong = np.argwhere(~np.isclose(got, expected, rtol=rtol, atol=atol))
+    where = list(map(int, wrong[0]))
+    index = where[0] if len(where) == 1 else tuple(where)
+    count = len(wrong)
+    first, want = show(float(got[tuple(where)])), show(float(expected[tuple(where)]))
+    return Text(f"{got.size} 要素のうち {count} 個が違います。最初は [{index}] で {first}(期待値 {want})です。",
+                f"{count} of {got.size} elements differ; the first is [{index}]: {first}, expected {want}.")
 
 
 def tolerance(atol, rtol=0.0):

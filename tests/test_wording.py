@@ -9,12 +9,13 @@ a scan of the graders finds any that is written in one language only."""
 import ast
 import tomllib
 
+import numpy as np
 import pytest
 from conftest import ROOT
 
 from autograder import messages
 from autograder.course import GRADERS
-from autograder.expect import show, tolerance, where_raised
+from autograder.expect import show, tolerance, where_raised, difference
 from autograder.messages import LANGS, Text
 from autograder.results import LoadProblem
 from autograder.run.inside.codec import Unrecognised
@@ -85,7 +86,9 @@ def samples():
         "where": ["", where_raised({"where": "<submission cell 3>", "line": 3, "text": "return 1 / 0", "cell": cells[0]}),
                   where_raised({"where": "<submission.py:7>", "line": 7, "text": "return 1 / 0"})],
         "label": cells, "cell": cells, "line": ["12"], "text": ["return (f(x + h) - f(x)) / h"],
-        "cause": units, "count": ["3"],
+        "cause": units, "count": ["3"], "seconds": ["3", "0.5"],
+        "difference": [difference(np.array(got), np.array(expected), 1e-6) for got, expected in
+                       (([-1.0, 2.0], [1.0, -2.0]), ([2.0, 4.0], [1.0, 2.0]), ([1.0, 3.0], [1.0, 2.0]), (3.0, 4.0))],
         **{name: [value] for name, value in TEXT_VALUES.items()}, "name": ["t", TEXT_VALUES["name"]],
     }
 
@@ -153,7 +156,7 @@ def test_the_checker_finds_english_in_japanese():
 
 # ----- facts that are words: Texts, never one language -----
 
-FACTS = {"given", "got", "expected", "tolerance", "type", "message", "where"}
+FACTS = {"given", "got", "expected", "tolerance", "type", "message", "where", "difference"}
 
 
 def literals(node):
