@@ -150,6 +150,9 @@ def _top_level(node):
         yield from _top_level(child)
 
 
+_HELP = re.compile(r"^(\?{1,2}[\w.]+|[\w.]+\?{1,2})$")   # IPython's help: np.sum?, ?np.sum, f??
+
+
 def strip_magics(source):
     """Drop IPython-only lines: %magics, !shell, help?; a cell magic drops its cell."""
     lines = source.splitlines()
@@ -160,7 +163,7 @@ def strip_magics(source):
     kept = []
     for line in lines:
         stripped = line.strip()
-        if stripped.startswith(("%", "!")) or (stripped.endswith("?") and not stripped.startswith("#")):
+        if stripped.startswith(("%", "!")) or _HELP.match(stripped):
             kept.append("")                      # keep line numbers as the student sees them
         elif re.match(r"^\s*\w+\s*=\s*[!%]", line):
             kept.append("")

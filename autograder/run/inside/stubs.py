@@ -55,6 +55,21 @@ class _StubModule(types.ModuleType):
 _ANYTHING = Anything()
 
 
+def subplots(nrows=1, ncols=1, *args, squeeze=True, **kwargs):
+    """(figure, axes) as matplotlib's: one Anything, or an array of them of nrows × ncols
+    (squeezed as matplotlib squeezes), so ``fig, (a, b, c) = plt.subplots(1, 3)`` unpacks."""
+    import numpy as np
+    try:
+        shape = (int(nrows), int(ncols))
+    except (TypeError, ValueError):
+        return _ANYTHING, _ANYTHING
+    axes = np.empty(shape, dtype=object)
+    axes.fill(_ANYTHING)
+    if squeeze:
+        axes = axes.item() if axes.size == 1 else axes.squeeze()
+    return _ANYTHING, axes
+
+
 def install():
     for name in MODULES:
         module = _StubModule(name)
@@ -64,3 +79,4 @@ def install():
         parent, _, child = name.rpartition(".")
         if parent:
             setattr(sys.modules[parent], child, sys.modules[name])
+    sys.modules["matplotlib.pyplot"].subplots = subplots
