@@ -76,6 +76,12 @@ ASSIGNMENTS = {
             "simpleNet.loss::matches_reference": 2,
             "simpleNet.loss::random_weights": 2,
             "simpleNet.loss::gradient_matches_analytic": 2,
+            "analytic_gradient::book_example": 2,
+            "analytic_gradient::other_shapes": 2,
+            "analytic_gradient::batch_average": 2,
+            "relative_error::hand_computed": 1,
+            "relative_error::zeros_and_sign_flips": 1,
+            "relative_error::small_and_large_scales": 1,
         },
     },
     "ch04_activation": {
