@@ -107,6 +107,9 @@ ASSIGNMENTS = {
             "relu_grad::matches_numerical_derivative": 2,
             "relu_grad::two_dimensional": 1,
             "relu_grad::input_unchanged": 1,
+            "layer_gradients::sigmoid_chain": 2,
+            "layer_gradients::relu_chain": 2,
+            "layer_gradients::rectangular_layers": 1,
         },
     },
     "ch04_loss": {
