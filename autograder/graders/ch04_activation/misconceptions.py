@@ -207,13 +207,15 @@ def sigmoid_grad(x):
     return s * (1.0 - s)
 
 
-ACTIVATIONS = {"sigmoid": (sigmoid, sigmoid_grad), "relu": (relu, relu_grad)}
+def activation_and_slope(name):
+    """The activation called ``name`` ("sigmoid" or "relu") and its derivative."""
+    return (sigmoid, sigmoid_grad) if name == "sigmoid" else (relu, relu_grad)
 
 
 def chain(weights, x, activation, *, transpose=True, slope_of_output=False, slopes=True):
     """(pre-activations a_k, outputs z_k, the gradients δ_k, the gradients passed back to each
     layer's input, ∂L/∂z_{k-1}), with switches for the mistakes."""
-    h, h_grad = ACTIVATIONS[activation]
+    h, h_grad = activation_and_slope(activation)
     pre, out, z = [], [], np.asarray(x, dtype=float)
     for W in weights:
         a = z @ np.asarray(W, dtype=float)
