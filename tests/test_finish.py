@@ -133,7 +133,7 @@ def test_a_total_above_the_maximum_needs_extra_credit(term):
     assert not (out / "grades_final.csv").exists()
     overrides(out, "s001,total,,+2,bonus question,yes")
     finish(out, course, assignment, class_report=False)
-    assert rows(out)["s001"].score == 31
+    assert rows(out)["s001"].score == 40
 
 
 @pytest.mark.parametrize("line, message", [
@@ -235,7 +235,7 @@ def test_finish_command_after_overrides_and_the_time_nbgrader_recorded(tmp_path)
         bad = run_cli(*args)
         errors = [line for line in bad.stderr.splitlines() if line.startswith("autograder: error:")]
         assert bad.returncode == 2 and len(errors) == 1 and "'nobody'" in errors[0]
-    assert rows(out)["ben"].score == 25                                             # the last good one stays
+    assert rows(out)["ben"].score == 34                                             # the last good one stays
     (out / "overrides.csv").unlink()
     for args, fragment in ((("finish", tmp_path / "nowhere"), "no such folder"),
                            (("finish", tmp_path), "no graded results"),
