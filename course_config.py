@@ -78,7 +78,7 @@ ASSIGNMENTS = {
             "simpleNet.loss::gradient_matches_analytic": 2,
             "analytic_gradient::book_example": 2,
             "analytic_gradient::other_shapes": 2,
-            "analytic_gradient::batch_average": 2,
+            "analytic_gradient::batch_of_samples": 2,
             "relative_error::hand_computed": 1,
             "relative_error::zeros_and_sign_flips": 1,
             "relative_error::small_and_large_scales": 1,

@@ -217,8 +217,8 @@ def chain(weights, x, activation, *, transpose=True, slope_of_output=False, slop
     layer's input, ∂L/∂z_{k-1}), with switches for the mistakes."""
     h, h_grad = activation_and_slope(activation)
     pre, out, z = [], [], np.asarray(x, dtype=float)
-    for W in weights:
-        a = z @ np.asarray(W, dtype=float)
+    for layer in weights:
+        a = z @ np.asarray(layer, dtype=float)
         z = h(a)
         pre.append(a)
         out.append(z)
@@ -256,7 +256,7 @@ def layer_gradients_answers(weights, x, activation):
         ("other_norm", norms(deltas, lambda d: np.max(np.abs(d)))),
         ("missing_activation_derivative", norms(chain(weights, x, activation, slopes=False)[2])),
     ]
-    if activation == "sigmoid":
+    if activation != "relu":                 # ReLU's slope is the same at a_k and at z_k
         found.append(("slope_at_output", norms(chain(weights, x, activation, slope_of_output=True)[2])))
     if all(np.shape(W)[0] == np.shape(W)[1] for W in weights):
         found.append(("missing_transpose", norms(chain(weights, x, activation, transpose=False)[2])))

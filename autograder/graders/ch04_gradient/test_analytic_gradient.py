@@ -73,7 +73,7 @@ def test_other_shapes(student, rng):
 
 
 @pytest.mark.public
-def test_batch_average(student, rng):
+def test_batch_of_samples(student, rng):
     """A batch of N samples (x of shape (N, D), t of shape (N, C)): the loss is their mean, so
     dW = xᵀ(softmax(x·W) − t) / N; with the book's 2×3 shape and with a random one."""
     expect_gradient(student, *random_problem(rng, 2, 3, batch=int(rng.integers(4, 9))))
