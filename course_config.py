@@ -14,11 +14,18 @@ LANG = "ja+en"
 # once the instructor publishes grades).
 HIDDEN_VISIBILITY = "after_published"
 
-# Limits for student code.  A check that runs longer than CHECK_SECONDS is stopped and
-# scored 0 with the reason; the other checks still run.
+# Limits for student code.  A check that runs longer than check_seconds is stopped and
+# scored 0 with the reason; the other checks of that function are then scored the same
+# without running again (an endless loop costs one limit per function); other functions'
+# checks still run.
 LIMITS = {
     "cell_seconds": 10.0,          # wall time for one notebook cell / top-level statement
     "check_seconds": 10.0,         # wall time for one question a check asks
+    "selfcheck_check_seconds": 3.0,  # the same in the student's self-check (check command, check
+                                   # cells): the solutions' slowest question takes 0.05 s, so 3 s
+                                   # leaves a slow honest answer 60 times that, and an endless loop
+                                   # keeps a student waiting 3 s, not 10 (nbgrader's grade() cells
+                                   # keep check_seconds, so its scores equal the command's)
     "submission_seconds": 120.0,   # wall time for one whole submission, all checks
     "submission_cpu_seconds": 60,  # CPU time for a whole submission: loading plus all its checks
     "memory_mb": 1024,             # address space of the student's process

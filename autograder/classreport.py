@@ -501,7 +501,8 @@ def write_report(graded_dir, assignment, *, anonymous=False):
 
 
 def report_command(course, args):
-    """python -m autograder report GRADED_FOLDER [--anonymous] (the assignment is read from its results)."""
+    """python -m autograder report GRADED_FOLDER [--anonymous] (the assignment is read from its results).
+    The finish stage runs first, so the report counts every mark and override on disk."""
     folder = Path(args.graded)
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder (give the folder `grade --out` wrote)")
@@ -509,7 +510,14 @@ def report_command(course, args):
                           if (graded := results.read(path)) is not None), None)
     if assignment_id is None:
         raise UsageError(f"no results.json in {folder}/*/ (grade first: python -m autograder grade)")
-    path = write_report(folder, course.assignment(assignment_id), anonymous=args.anonymous)
+    assignment = course.assignment(assignment_id)
+    from .finish import finish                  # marks and overrides added since grading count
+    from .overrides import OverrideError
+    try:
+        finish(folder, course, assignment, class_report=False)
+    except OverrideError as error:
+        raise UsageError(str(error)) from None
+    path = write_report(folder, assignment, anonymous=args.anonymous)
     print(f"report written to {path}")
     return 0
 

@@ -2,7 +2,7 @@
 
 Exit status: 0 every submission was graded (a broken submission is graded too, with
 its reason); 1 the grader itself failed; 2 a usage or configuration error (one line on
-stderr).  This module parses arguments and prints; the work is done by the stages.
+stderr); 3 ``check`` only: a public check failed (so a CI job on the student's work fails).  This module parses arguments and prints; the work is done by the stages.
 """
 import argparse
 import os
@@ -70,6 +70,8 @@ def _parser():
 
     kit = command("student-kit", help="write what students receive")
     kit.add_argument("--output", required=True, metavar="DIR")
+    kit.add_argument("--assignment", action="append", metavar="ID",
+                     help="only this assignment (repeatable; default: every assignment)")
 
     finish = command("finish", help="recompute grades_final.csv, feedback and report.html of a graded folder "
                                     "(written marks, late policy, overrides, roster)")
@@ -246,7 +248,7 @@ def _check(course, args):
 
 def _kit(course, args):
     from .kit import build_kit
-    build_kit(course, Path(args.output))
+    build_kit(course, Path(args.output), assignments=args.assignment)
     print(f"student kit written to {args.output}")
     return 0
 

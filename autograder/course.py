@@ -25,6 +25,8 @@ VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")   # Gr
 LIMITS = {            # name -> what it bounds (course_config.py documents the values)
     "cell_seconds": "wall time for one notebook cell / top-level statement",
     "check_seconds": "wall time for one question a check asks",
+    "selfcheck_check_seconds": "wall time for one question a check asks in the student's self-check "
+                               "(the check command and the notebook's check cells)",
     "submission_seconds": "wall time for one whole submission",
     "submission_cpu_seconds": "CPU time for one whole submission",
     "memory_mb": "address space of the student's process",
@@ -118,6 +120,11 @@ class Course:
             return None
         from .roster import Roster
         return Roster(self.roster_path)
+
+    def selfcheck_limits(self):
+        """The limits of the student's self-check: each question gets selfcheck_check_seconds,
+        so an endless loop keeps a student waiting seconds, not a grading limit."""
+        return dict(self.limits, check_seconds=self.limits["selfcheck_check_seconds"])
 
     def assignment(self, assignment_id):
         if assignment_id not in self.assignments:

@@ -14,10 +14,15 @@ A check passes, fails with a diagnosis (``expect.Fail`` or ``run.StudentError``)
 or breaks: any other exception is the grader's own bug, reported as such and never
 turned into a student's zero.  A check file that cannot be imported stops the command
 with its real error.
+
+A function that has run out of time once in a submission is not asked again: its
+remaining checks are scored with that same timeout, without running, so an endless
+loop costs one time limit per function instead of one per check.
 """
 import hashlib
 import inspect
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -28,7 +33,8 @@ import pytest
 from . import messages
 from .errors import ConfigError, GraderBug
 from .escape import one_line, plain
-from .expect import Fail
+from .expect import Fail, where_raised
+from .load import defined_names
 from .results import MORE_PROBLEMS, CheckResult, LoadProblem
 from .run import StudentError
 
@@ -97,16 +103,57 @@ class CheckInfo:
 
 
 LOAD_PROBLEMS_SHOWN = 20     # cells that could not run, listed in full; then how many more
+_NOT_DEFINED = re.compile(r"name '(\w+)' is not defined")
 
 
-def load_problems(problems):
-    """[LoadProblem] for [(label, error info)]: the first LOAD_PROBLEMS_SHOWN, then a count."""
-    shown = [LoadProblem(label, {**info, "message": one_line(info.get("message", ""))[:300]})
-             for label, info in problems[:LOAD_PROBLEMS_SHOWN]]
+def load_problems(problems, units=()):
+    """[LoadProblem] for [(label, error info)] (in the order of ``units``, the submission's
+    load.Unit list, when known): the first LOAD_PROBLEMS_SHOWN, then a count.
+
+    With the units, each says where it is (``at_line``: a script's line; a notebook's cells
+    are known by their label alone), and a NameError for a name that an earlier failed
+    unit would have defined is marked as that failure's consequence (``after``: its label),
+    not a mistake of its own."""
+    listed, units = [], _units_of(problems[:LOAD_PROBLEMS_SHOWN], units)
+    for (label, info), unit in zip(problems[:LOAD_PROBLEMS_SHOWN], units):
+        info = {**info, "message": one_line(info.get("message", ""))[:300]}
+        if unit is not None and not unit.cell:
+            info["at_line"] = unit.line
+        listed.append(LoadProblem(label, info))
+    listed = _consequences(listed, units)
     if len(problems) > LOAD_PROBLEMS_SHOWN:
-        more = len(problems) - LOAD_PROBLEMS_SHOWN
-        shown.append(LoadProblem("…", {"type": MORE_PROBLEMS, "count": more}))
-    return shown
+        listed.append(LoadProblem("…", {"type": MORE_PROBLEMS, "count": len(problems) - LOAD_PROBLEMS_SHOWN}))
+    return listed
+
+
+def _units_of(problems, units):
+    """The unit of each problem (None when not known): problems come in the units' order."""
+    found, remaining = [], iter(units)
+    for label, _ in problems:
+        found.append(next((unit for unit in remaining if unit.label == label), None))
+        if found[-1] is None:
+            remaining = iter(())
+    return found
+
+
+def _consequences(shown, units):
+    """``shown`` with each NameError that an earlier failure explains marked ``after`` it."""
+    missing = {}                                   # name -> the failure it is missing because of
+    marked = []
+    for problem, unit in zip(shown, units):
+        info = problem.info
+        name = _NOT_DEFINED.match(info.get("message", "")) if info.get("type") == "NameError" else None
+        cause = missing.get(name.group(1)) if name else None
+        if cause is not None:
+            after = {"after": cause.label, "name": name.group(1)}
+            if "at_line" in cause.info:
+                after["after_line"] = cause.info["at_line"]
+            problem = LoadProblem(problem.label, {**info, **after})
+        if unit is not None:
+            for defined in defined_names(unit.code):
+                missing.setdefault(defined, cause or problem)
+        marked.append(problem)
+    return marked
 
 
 def seed_for(digest, check):
@@ -143,7 +190,11 @@ class Collection:
         self.assignment = assignment
         self.public_only, self.functions = public_only, functions
         self.problem = None            # an exception to raise once pytest has ended
+        self.interrupted = False       # Ctrl-C (or a kernel's Interrupt) stopped pytest
         self.items = []
+
+    def pytest_keyboard_interrupt(self, excinfo):
+        self.interrupted = True
 
     def pytest_collectreport(self, report):
         if report.failed and self.problem is None:
@@ -192,6 +243,7 @@ class GradingPlugin(Collection):
         super().__init__(assignment, public_only, functions)
         self.jobs, self.on_outcome, self.lang = jobs, on_outcome, lang
         self.verdicts = {}
+        self.timed_out = {}            # function -> its first timeout, in the current submission
 
     # ----- fixtures checks use -----
     @pytest.fixture
@@ -220,7 +272,7 @@ class GradingPlugin(Collection):
                 self.current_student = Broken(error)
             self.current_digest = job.digest          # known once open() has read the file
             try:
-                self.verdicts = {}
+                self.verdicts, self.timed_out = {}, {}
                 for index, item in enumerate(items):
                     nextitem = items[index + 1] if index + 1 < len(items) else None
                     item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
@@ -228,6 +280,14 @@ class GradingPlugin(Collection):
             finally:
                 self.current_student.close()
             self.on_outcome(job, outcome)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem):
+        """A check of a function that has already run out of time gets that timeout
+        instead of running (pytest runs the check itself when this returns None)."""
+        error = self.timed_out.get(_markers(pyfuncitem)[0])
+        if error is not None:
+            raise error
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
@@ -240,11 +300,14 @@ class GradingPlugin(Collection):
             if not isinstance(error, (Fail, StudentError)):     # a grader bug, or a forged answer?
                 error = getattr(self.current_student, "forged", lambda: None)() or error
             self.verdicts[item.nodeid] = error
+            if isinstance(error, StudentError) and error.code == "timeout":
+                self.timed_out.setdefault(_markers(item)[0], error)
         return pytest.TestReport(item.nodeid, item.location, {}, "failed",
                                  f"{type(error).__name__}: {error}"[:500], call.when)
 
     def _outcome(self, items):
-        outcome = Outcome(checks=[], load_problems=load_problems(self.current_student.problems()))
+        units = getattr(getattr(self.current_student, "loaded", None), "units", ())
+        outcome = Outcome(checks=[], load_problems=load_problems(self.current_student.problems(), units))
         for item in items:
             function, cid, public = _markers(item)
             max_score = float(self.assignment.points[cid])
@@ -274,13 +337,14 @@ def cut(text, limit=MESSAGE_CHARACTERS):
 
 
 def _error_facts(detail):
-    """The facts of a message about an exception: its type and message, and where it was
-    raised in the student's code (the cell, when a notebook, and the line)."""
-    facts = {"type": detail.get("type", "error"), "message": one_line(detail.get("message", ""))}
-    facts["where"] = ""
-    if detail.get("where"):
-        line = f"line {detail.get('line')}: {one_line(detail.get('text', ''))}"
-        facts["where"] = f" ({detail['cell']}, {line})" if detail.get("cell") else f" ({line})"
+    """The facts of a message about an exception: its type and message (the engine's own
+    in both languages), and where it was raised in the student's code (the cell, when a
+    notebook, and the line)."""
+    facts = {"type": messages.engine_text(detail.get("type", "error")),
+             "message": messages.engine_text(one_line(detail.get("message", "")))}
+    facts["where"] = where_raised(detail) if detail.get("where") else ""
+    if isinstance(detail.get("seconds"), (int, float)):       # a timeout's limit
+        facts["seconds"] = f"{detail['seconds']:.3g}"
     return facts
 
 
@@ -299,6 +363,8 @@ def _pytest(assignment, plugin, *extra):
             del os.environ[NO_AUTOLOAD]
         else:
             os.environ[NO_AUTOLOAD] = autoload
+    if plugin.interrupted:             # the user stopped it: not a grader bug
+        raise KeyboardInterrupt
     if plugin.problem is not None:
         raise plugin.problem
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):

@@ -26,9 +26,10 @@ class NotGradable(Exception):
 class Unit:
     code: str
     filename: str          # what tracebacks show, e.g. "<submission cell 3>"
-    label: str             # what a student reads, e.g. "cell 3" or "line 12"
-    cell: str = ""         # the notebook cell the code's line numbers count in ("" in a script:
-                           # its line numbers are the file's own)
+    label: str             # what a student reads: the code quoted (``quote``), e.g. "def f(x):"
+                           # (Jupyter numbers cells by run, not by place: a count would mislead)
+    cell: str = ""         # the notebook cell the code's line numbers count in, quoted as its
+                           # label ("" in a script: its line numbers are the file's own)
     line: int = 1          # the number of the code's first line (a script's statements keep theirs)
 
 
@@ -94,8 +95,59 @@ def _notebook_units(text):
             source = "".join(part if isinstance(part, str) else "" for part in source)
         code = strip_magics(source if isinstance(source, str) else "")
         if code.strip():
-            units.append(Unit(code, f"{SUBMISSION_PREFIX} cell {number}>", f"cell {number}", f"cell {number}"))
+            label = quote(code)
+            units.append(Unit(code, f"{SUBMISSION_PREFIX} cell {number}>", label, label))
     return units
+
+
+QUOTED_CHARACTERS = 60
+_DEFINITION = re.compile(r"(async\s+def|def|class)\s")
+
+
+def quote(code):
+    """How a student finds a cell or statement: the line that defines its first function or
+    class, else its first line of code (cut at QUOTED_CHARACTERS)."""
+    lines = [line.strip() for line in code.splitlines()]
+    lines = [line for line in lines if line and not line.startswith(("#", "@"))] or ["…"]
+    line = next((line for line in lines if _DEFINITION.match(line)), lines[0]).replace("`", "'")
+    return line if len(line) <= QUOTED_CHARACTERS else line[:QUOTED_CHARACTERS - 1] + "…"
+
+
+def defined_names(code):
+    """The names a unit binds at its top level (assignments, def, class, import, for, with):
+    what a later unit misses when this one fails.  Code that does not parse binds nothing."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    names = set()
+    for statement in tree.body:
+        for node in _top_level(statement):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                names.add(node.id)
+            elif isinstance(node, ast.alias):
+                names.add((node.asname or node.name).split(".")[0])
+    return names
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_OWN_SCOPE = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _top_level(node):
+    """``node`` and what it holds, not looking into the bodies of functions, classes,
+    lambdas and comprehensions (the names bound there are not the module's)."""
+    yield node
+    if isinstance(node, _SCOPES):
+        children = node.decorator_list
+    elif isinstance(node, _OWN_SCOPE):
+        children = []
+    else:
+        children = ast.iter_child_nodes(node)
+    for child in children:
+        yield from _top_level(child)
 
 
 def strip_magics(source):
@@ -131,13 +183,11 @@ def _script_units(text):
             spans = _statements(chunk)
         except (SyntaxError, ValueError):           # one unit: the sandbox reports why it cannot run
             if chunk.strip():
-                units.append(Unit(chunk, f"{SUBMISSION_PREFIX}.py:{begin + 1}>", f"lines {begin + 1}-{end}",
-                                  line=begin + 1))
+                units.append(Unit(chunk, f"{SUBMISSION_PREFIX}.py:{begin + 1}>", quote(chunk), line=begin + 1))
             continue
         for first, last in spans:
             code = "\n".join(lines[begin + first - 1:begin + last])
-            units.append(Unit(code, f"{SUBMISSION_PREFIX}.py:{begin + first}>", f"line {begin + first}",
-                              line=begin + first))
+            units.append(Unit(code, f"{SUBMISSION_PREFIX}.py:{begin + first}>", quote(code), line=begin + first))
     return units
 
 

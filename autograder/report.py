@@ -6,10 +6,34 @@ the terminal   a verdict per function for one submission, a table for many
 
 Student text (ids, messages) goes through escape.py for each medium.
 
+What people read is grouped by cause: when one diagnosis explains several checks of a
+function (a forward difference fails all four of numerical_diff's), its message is
+shown once with the checks it explains beside it.  results.json keeps every check's
+own message (results.py).
+
 (results.json, the machine-readable form, is results.py's; report.html is classreport.py's.)
 """
-from . import escape
+from . import escape, messages
 from .files import csv_text
+
+# Diagnoses that name no cause, only what differs (and a crash, which may differ from
+# check to check): their checks share a message only when it is the same word for word.
+BY_TEXT = (None, "wrong_value", "crashed")
+
+
+def causes(function):
+    """A FunctionResult's failed checks by cause, in order: [(message, [CheckResult])].
+    The message is the first check's (its facts are one example of the cause)."""
+    groups = {}
+    for check in function.failed:
+        key = ("text", check.output) if check.diagnosis in BY_TEXT else ("code", check.diagnosis)
+        groups.setdefault(key, []).append(check)
+    return [(checks[0].output, checks) for checks in groups.values()]
+
+
+def check_name(check):
+    """A check's name under its function's heading: the id without the function."""
+    return check.id.split("::", 1)[-1]
 
 
 def feedback_markdown(graded, final=None):
@@ -29,9 +53,9 @@ def feedback_markdown(graded, final=None):
         lines.append("")
         if not failed:
             lines.append("OK")
-        for check in failed:
-            lines.append(f"- `{check.id}`")
-            lines += [f"  {escape.markdown(text)}" for text in check.output.splitlines()]
+        for message, checks in causes(function):
+            lines.append("- " + ", ".join(f"`{check.id}`" for check in checks))
+            lines += [f"  {escape.markdown(text)}" for text in message.splitlines()]
         lines.append("")
     return "\n".join(lines)
 
@@ -47,19 +71,32 @@ def final_lines(graded, final):
     return lines + [""]
 
 
-def verdict_lines(graded):
-    """One submission on the terminal: a verdict per function, then the messages."""
-    lines = [f"{escape.terminal(graded.student)}: {graded.score:g} / {graded.max_score:g}"]
+def verdict_lines(graded, public_only=False):
+    """One submission on the terminal: the total, a verdict per function, then the messages.
+    ``public_only`` (the self-check): the total says it counts the public checks only."""
+    total = f"{graded.score:g} / {graded.max_score:g}"
+    if public_only:
+        total = f"{public_checks(graded.lang)}: {total}"
+    lines = [f"{escape.terminal(graded.student)}: {total}"]
     lines += ["  " + escape.terminal(line) for line in graded.notes()]
     for function in graded.functions():
-        failed = function.failed
-        lines.append(f"  [{'PASS' if not failed else 'FAIL'}] {function.function}  "
-                     f"{function.score:g}/{function.max_score:g}")
-        seen = set()
-        for check in failed:
-            if check.output not in seen:
-                seen.add(check.output)
-                lines += ["         " + escape.terminal(text) for text in check.output.splitlines()]
+        lines += ["  " + line for line in function_lines(function)]
+    return lines
+
+
+def public_checks(lang):
+    """What a total of public checks is called: 公開チェック / public checks."""
+    return " / ".join(messages.note("public_checks", lang).splitlines())
+
+
+def function_lines(function, indent="       "):
+    """A function's verdict, then per cause the checks it explains and its message, once
+    (terminal text: the self-check and the notebook's check cells print the same)."""
+    failed = function.failed
+    lines = [f"[{'PASS' if not failed else 'FAIL'}] {function.function}  {function.score:g}/{function.max_score:g}"]
+    for message, checks in causes(function):
+        lines.append(f"{indent}- " + ", ".join(check_name(check) for check in checks))
+        lines += [f"{indent}  " + escape.terminal(text) for text in message.splitlines()]
     return lines
 
 

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import messages
 from .files import write_atomic
 from .messages import pick
 from .submissions import key_of_folder, student_folder
@@ -21,13 +22,7 @@ FEEDBACK = "feedback.md"
 
 SUMMARY = {"ja": "{assignment}: {score:g} / {max_score:g} 点",
            "en": "{assignment}: {score:g} / {max_score:g} points"}
-LOAD_PROBLEM = {"ja": "{label} は実行できなかったため飛ばしました: {type}: {message}",
-                "en": "{label} could not run and was skipped: {type}: {message}"}
 MORE_PROBLEMS = "more"        # the type of the LoadProblem that counts the ones not listed
-MORE = {"ja": "ほかに {count} 個のセルも実行できなかったため飛ばしました。",
-        "en": "{count} more cells could not run and were skipped."}
-REDUCED = {"ja": "注意: 隔離は reduced(bubblewrap なし)で採点しました。",
-           "en": "Note: graded with reduced isolation (no bubblewrap)."}
 
 
 @dataclass(frozen=True)
@@ -72,8 +67,29 @@ class FunctionResult(Scored):
 @dataclass(frozen=True)
 class LoadProblem:
     """A cell or statement that could not run while the submission was loaded."""
-    label: str                   # "cell 3", "line 12"
-    info: dict                   # type, message and where it can be said: line, text
+    label: str                   # the cell or statement quoted (load.quote): "def f(x):"
+    info: dict                   # type, message and where it can be said: line, text; at_line (a
+                                 # script's statement); after, after_line, name (a consequence: the
+                                 # earlier failure, which would have defined ``name``)
+
+    def where(self, lang):
+        """The cell (or a script's line) as a student finds it."""
+        if "at_line" in self.info:
+            return messages.note("unit_line", lang, line=self.info["at_line"], label=self.label)
+        return messages.note("unit_cell", lang, label=self.label)
+
+    def note(self, lang):
+        """The line a student reads about it, in one language."""
+        info = self.info
+        if info.get("type") == MORE_PROBLEMS:
+            return messages.note("more", lang, count=info.get("count", "?"))
+        if "after" in info:
+            cause = LoadProblem(info["after"], {"at_line": info["after_line"]} if "after_line" in info else {})
+            return messages.note("consequence", lang, where=self.where(lang), cause=cause.where(lang),
+                                 name=info.get("name", "?"))
+        return messages.note("cell_failed", lang, where=self.where(lang),
+                             type=messages.engine_text(info.get("type", "error")),
+                             message=messages.engine_text(info.get("message", "")))
 
 
 @dataclass
@@ -99,13 +115,10 @@ class GradedSubmission(Scored):
 
     def notes(self):
         """What the student reads before the checks: cells that could not run, reduced isolation."""
-        langs = ("ja", "en") if self.lang == "ja+en" else (self.lang,)
-        lines = [MORE[one].format(count=problem.info.get("count", "?")) if problem.info.get("type") == MORE_PROBLEMS
-                 else LOAD_PROBLEM[one].format(label=problem.label, type=problem.info.get("type", "error"),
-                                               message=problem.info.get("message", ""))
-                 for problem in self.load_problems for one in langs]
+        langs = messages.LANGS if self.lang == "ja+en" else (self.lang,)
+        lines = [problem.note(one) for problem in self.load_problems for one in langs]
         if self.isolation not in ("full", "none"):
-            lines.append(pick(REDUCED, self.lang))
+            lines.append(messages.note("reduced", self.lang))
         return lines
 
     def summary(self):

@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_grading.py                 # 40 vs nbgrader, then 100/1,000/10,000
     .venv/bin/python bench/bench_grading.py --sizes 100,1000 --compare 20
     .venv/bin/python bench/bench_grading.py --compare 0 --sizes '' --warm 100   # one warm worker only
+    .venv/bin/python bench/bench_grading.py --compare 0 --sizes '' --warm 0 --looping 20   # 1 of 20 loops
 
 Part 1 builds ``--compare`` ch04_gradient notebooks (correct, partly wrong, stubs, a few
 hostile), grades them with ``nbgrader autograde`` and with ``python -m autograder grade
@@ -11,7 +12,9 @@ and prints seconds per submission and the ratio.  Part 2 grades N notebooks with
 command alone and prints throughput and the peak memory of the whole process tree.
 Part 3 (``--warm``) times one warm worker, submission after submission, and splits the
 time into loading (the submission's cells, its own computation included), answering
-questions, and checking plus writing results.
+questions, and checking plus writing results.  ``--looping N`` grades a class of N
+notebooks of which 5% have an endless loop (numerical_gradient without ``it.iternext()``)
+with both, as part 1 does.
 A benchmark, not a test: it prints figures measured in one run on this machine.
 """
 import argparse
@@ -35,6 +38,10 @@ WRONG = {
     "forward": ("(f(x + h) - f(x - h)) / (2 * h)", "(f(x + h) - f(x)) / h"),
     "ascent": ("x -= lr * grad", "x += lr * grad"),
 }
+# The book's nditer loop with it.iternext() forgotten: numerical_gradient never ends, nor
+# does any cell or check that calls it.
+LOOP = ("    for idx in np.ndindex(x.shape):\n",
+        "    it = np.nditer(x, flags=['multi_index'])\n    while not it.finished:\n        idx = it.multi_index\n")
 HOSTILE = {   # nbgrader runs these in the grading kernel; our command must not be fooled
     "rebind_abs": "import builtins\nbuiltins.abs = lambda v: 0\n",
     "exit": "import os\nos._exit(0)\n",
@@ -68,6 +75,8 @@ def variant(kind):
     for cell in notebook["cells"]:
         if kind in WRONG and WRONG[kind][0] in cell["source"]:
             cell["source"] = cell["source"].replace(*WRONG[kind])
+        if kind == "loop" and LOOP[0] in cell["source"]:
+            cell["source"] = cell["source"].replace(*LOOP)
     if kind in HOSTILE:
         code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
         code[1]["source"] = HOSTILE[kind] + code[1]["source"]
@@ -84,16 +93,26 @@ def kinds(n, hostile=True):
     return out
 
 
-def write_class(folder, n, hostile=True):
+def looping_kinds(n):
+    """The usual mix, with an endless loop in 5% of the notebooks (at least one), spread out."""
+    out = kinds(n, hostile=False)
+    loops = max(1, round(n * 0.05))
+    for i in range(loops):
+        out[(2 * i + 1) * n // (2 * loops)] = "loop"
+    return out
+
+
+def write_class(folder, n, hostile=True, labels=None):
     """nbgrader's layout: folder/<student>/ch04_gradient/ch04_gradient.ipynb."""
     cache = {}
-    for i, kind in enumerate(kinds(n, hostile)):
+    labels = labels or kinds(n, hostile)
+    for i, kind in enumerate(labels):
         if kind not in cache:
             cache[kind] = json.dumps(variant(kind), ensure_ascii=False)
         target = folder / f"s{i:05d}" / "ch04_gradient"
         target.mkdir(parents=True, exist_ok=True)
         (target / "ch04_gradient.ipynb").write_text(cache[kind], encoding="utf-8")
-    return kinds(n, hostile)
+    return labels
 
 
 class PeakMemory:
@@ -160,7 +179,9 @@ def our_scores(out):
     return table
 
 
-def compare_with_nbgrader(n, work):
+def compare_with_nbgrader(n, work, labels=None):
+    """Grade n notebooks (``labels``: their kinds; default the usual mix with hostile ones)
+    with nbgrader autograde and with the command; print both and whether they agree."""
     course = work / "course"
     course.mkdir()
     for name in ("nbgrader_config.py", "course_config.py"):
@@ -170,7 +191,7 @@ def compare_with_nbgrader(n, work):
     subprocess.run([VENV_BIN / "nbgrader", "generate_assignment", "ch04_gradient", "--force"], cwd=course, env=env,
                    check=True, capture_output=True)
     submitted = course / "nbgrader_work" / "submitted"       # nbgrader_config.py's layout
-    labels = write_class(submitted, n)
+    labels = write_class(submitted, n, labels=labels)
     # nbgrader exits 1 when a hostile notebook kills its kernel; the others are graded all the same
     nb_seconds, _ = run_command([VENV_BIN / "nbgrader", "autograde", "ch04_gradient", "--force"], course, env,
                                 allowed=(0, 1))
@@ -183,12 +204,18 @@ def compare_with_nbgrader(n, work):
     ours = our_scores(work / "ours")
     honest = [f"s{i:05d}" for i, kind in enumerate(labels) if kind not in HOSTILE]
     disagree = [s for s in honest if abs(nbgrader.get(s, -1) - ours.get(s, -2)) > 1e-9]
-    print(f"\n== {n} notebooks of ch04_gradient ({len(honest)} honest, {n - len(honest)} hostile) ==")
+    looping = [f"s{i:05d}" for i, kind in enumerate(labels) if kind == "loop"]
+    print(f"\n== {n} notebooks of ch04_gradient ({len(honest)} honest, {n - len(honest)} hostile"
+          + (f"; {len(looping)} with an endless loop" if looping else "") + ") ==")
     print(f"nbgrader autograde:                  {nb_seconds:7.2f} s  = {nb_seconds / n:.3f} s/submission")
     print(f"autograder grade --jobs 2 (full):    {ours_seconds:7.2f} s  = {ours_seconds / n:.3f} s/submission")
     print(f"ratio (throughput, ours / nbgrader): {nb_seconds / ours_seconds:7.1f}x")
     print(f"scores agree on honest submissions:  {len(honest) - len(disagree)}/{len(honest)}"
           + (f"  DISAGREE: {disagree[:5]}" if disagree else ""))
+    for s in looping:
+        spent = json.loads((work / "ours" / s / "results.json").read_text(encoding="utf-8"))["execution_time"]
+        print(f"  endless loop {s}: nbgrader {nbgrader.get(s, 0):5g}   ours {ours.get(s, 0):5g}   "
+              f"(ours: {spent:.1f} s of one worker)")
     for kind in HOSTILE:
         students = [f"s{i:05d}" for i, k in enumerate(labels) if k == kind]
         if students:
@@ -293,10 +320,15 @@ def main():
     parser.add_argument("--compare", type=int, default=40, help="notebooks graded by both (0 to skip)")
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--warm", type=int, default=100, help="submissions for the warm-worker timing (0 to skip)")
+    parser.add_argument("--looping", type=int, default=0,
+                        help="a class of this many notebooks, 5%% with an endless loop, graded by both (0 to skip)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         work = Path(temporary)
         agree = compare_with_nbgrader(args.compare, work) if args.compare else True
+        if args.looping:
+            (work / "looping").mkdir()
+            agree = compare_with_nbgrader(args.looping, work / "looping", looping_kinds(args.looping)) and agree
         scale([int(n) for n in args.sizes.split(",") if n], work)
         if args.warm > 1:
             warm_worker(args.warm, work)

@@ -22,9 +22,11 @@ line with its kind:
 
 The kinds: ``constant`` (a value of any shape that no argument decides), ``shaped``
 (shaped like an argument, but independent of its values: np.zeros_like(x)), ``argument``
-(an argument, or a copy of it, returned as it came), ``none`` (returns None), and
+(an argument, or a copy of it, returned as it came), ``none`` (returns None),
 ``ignores_function`` (ignores the function it is given: gradient_descent never calling
-f).  A trivial entry earns exactly 0 of its function's points and full marks elsewhere.
+f), and ``book_constant`` (the value the book or the notebook prints for its example,
+returned whatever the input: every check also asks an input drawn from the submission's
+seed).  A trivial entry earns exactly 0 of its function's points and full marks elsewhere.
 
 The course's minimums (at least 8 right and 20 wrong entries; a stub, a crash and an
 unexplained wrong value among them; for every graded function a trivial answer of each
@@ -67,7 +69,7 @@ def expectation(path):
     return wanted
 
 
-TRIVIAL_KINDS = ("constant", "shaped", "argument", "none", "ignores_function")
+TRIVIAL_KINDS = ("constant", "shaped", "argument", "none", "ignores_function", "book_constant")
 FUNCTION_ARGUMENTS = {"f", "func", "function", "fn"}     # a parameter by these names takes a function
 
 
@@ -293,13 +295,13 @@ def explains(test, entry_text=""):
     if code is None:                       # still: which input, which value, which expectation
         assert re.search(r"for .+ it returned .+; expected .+", en, re.S), en
     elif code == "crashed":                # the exception's type and the student's own line
-        found = re.search(r"raised (\w+(Error|Exception)): .*\(line (\d+): (.+)\)$", en)
+        found = re.search(r"raised (\w+(Error|Exception)): .*\(line (\d+): `(.+)`\)$", en)
         assert found, en
         if entry_text:
             own = entry_text.splitlines()[int(found.group(3)) - 1].strip()
             assert found.group(4) == own, (found.group(4), own)
     elif code == "timeout":
-        assert "Time limit exceeded" in en and "time limit" in ja, text
+        assert "Time limit exceeded" in en and "制限時間" in ja, text
 
 
 def solution_statements(notebook):
@@ -316,3 +318,54 @@ def solution_statements(notebook):
                     if len(text) >= 12 and text not in task_text:
                         statements.add(text)
     return statements
+
+
+# ----- the review: public checks catch what the notebook warns about -----
+def review_rows(assignment):
+    """[(warning, [[entry, ...], ...], [[check id, ...], ...])] from the table in
+    autograder/graders/<assignment>/README.md: per row, groups of catalogue entries (split by
+    ';') and the public checks each group fails (a bare check name takes the function of the
+    last full id before it).  None when the assignment has no README."""
+    path = ROOT / "autograder" / "graders" / assignment / "README.md"
+    if not path.is_file():
+        return None
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not line.startswith("|") or set(cells[1]) <= set("-") or cells[1] == "catalogue entries":
+            continue
+        entries = [re.findall(r"`((?:right|wrong|trivial)_[^`]+)`", group) for group in cells[1].split(";")]
+        checks, function = [], None
+        for group in cells[2].split(";"):
+            ids = []
+            for name in re.findall(r"`([^`]+)`", re.sub(r"\([^)]*\)", "", group)):
+                if "::" in name:
+                    function = name.split("::")[0]
+                    ids.append(name)
+                elif function:
+                    ids.append(f"{function}::{name}")
+            checks.append(ids)
+        rows.append((cells[0], entries, checks))
+    return rows
+
+
+def assert_review(out, assignment):
+    """Every wrong entry a README row names fails, in the graded batch ``out``, one of the
+    public checks the row names for it; a right entry passes everything."""
+    rows = review_rows(assignment)
+    assert rows, f"autograder/graders/{assignment}/README.md has no review table"
+    for warning, entries, checks in rows:
+        assert len(entries) == len(checks) or all(name.startswith("right_") for group in entries for name in group), \
+            f"{warning}: entry groups and check groups do not pair up"
+        for group, ids in zip(entries, checks):
+            for name in group:
+                assert (CATALOGUE / assignment / f"{name}.py").is_file(), f"{warning}: no catalogue entry {name}"
+                tests = {t["name"]: t for t in result_of(out, name)["tests"]}
+                if name.startswith("right_"):
+                    assert all(t["status"] == "passed" for t in tests.values()), name
+                    continue
+                for check in ids:
+                    assert check in tests and tests[check]["visibility"] == "visible", \
+                        f"{warning}: {check} is not a public check"
+                caught = [check for check in ids if tests[check]["status"] != "passed"]
+                assert caught, f"{warning}: {name} passes every public check the review names ({ids})"

@@ -14,7 +14,8 @@ from autograder import messages
 from autograder.course import GRADERS
 
 # Facts a check or the engine can give a message (autograder/expect.py, autograder/judge.py).
-FACTS = {"function", "given", "got", "expected", "tolerance", "type", "message", "where"}
+FACTS = {"function", "given", "got", "expected", "tolerance", "type", "message", "where",
+         "seconds", "difference"}      # a timeout's limit; what a wrong value has wrong
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 

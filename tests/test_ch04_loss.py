@@ -79,4 +79,4 @@ def test_student_kit_self_check_runs_without_the_hidden_reference(tmp_path):
     public = load_course(kit / "course_config.py").assignment(ASSIGNMENT).points
     assert public and set(public) < set(load_course(ROOT / "course_config.py").assignment(ASSIGNMENT).points)
     total = sum(public.values())
-    assert f"solved: {total:g} / {total:g}" in done.stdout, done.stdout
+    assert f"solved: 公開チェック / public checks: {total:g} / {total:g}" in done.stdout, done.stdout

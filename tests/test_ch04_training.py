@@ -170,6 +170,21 @@ def test_public_checks_hand_numbers_are_the_reference_values():
     for code, value in misconceptions.accuracy(y, test_accuracy.HAND_T):
         assert not np.isclose(value, test_accuracy.HAND_ACCURACY), code
         assert not np.isclose(value, 1 - test_accuracy.HAND_ACCURACY), code     # nor the error rate
+    right = y.argmax(axis=1) == test_accuracy.HAND_T.argmax(axis=1)
+    assert right.tolist() == test_accuracy.HAND_RIGHT.tolist()
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnknownMarkWarning")     # the graders' own markers
+def test_hand_variants_keep_the_reference_values():
+    """The public checks' second, seeded case rearranges the hand net (hidden neurons, output
+    classes, rows) and rearranges the expected values alike: the reference agrees."""
+    from autograder.graders.ch04_training import misconceptions, reference
+    from autograder.graders.ch04_training import test_loss, test_predict
+    for seed in range(20):
+        params, x, y, (rows, classes) = test_predict.hand_variant(np.random.default_rng(seed))
+        assert np.allclose(reference.predict(params, x), y, rtol=0, atol=1e-15)
+        t = test_loss.HAND_T[rows][:, classes]
+        assert reference.loss(params, x, t) == pytest.approx(misconceptions.cross_entropy_error(y, t), abs=1e-15)
 
 
 def test_stand_in_loss_is_the_one_the_replay_uses():
@@ -204,11 +219,12 @@ def test_student_kit_self_check_runs_without_the_hidden_reference(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     public = load_course(kit / "course_config.py").assignment(ASSIGNMENT).points
     assert set(public) == {f"{f}::{c}" for f, c in (
-        ("TwoLayerNet.__init__", "params_keys_and_shapes"), ("TwoLayerNet.predict", "hand_computed"),
-        ("TwoLayerNet.loss", "hand_computed"), ("TwoLayerNet.accuracy", "hand_computed"),
-        ("TwoLayerNet.numerical_gradient", "keys_and_shapes"), ("train", "loss_goes_down"))}
+        ("TwoLayerNet.__init__", "params_keys_and_shapes"), ("TwoLayerNet.__init__", "weight_init_std"),
+        ("TwoLayerNet.predict", "hand_computed"), ("TwoLayerNet.loss", "hand_computed"),
+        ("TwoLayerNet.accuracy", "hand_computed"), ("TwoLayerNet.numerical_gradient", "keys_and_shapes"),
+        ("train", "loss_goes_down"), ("train", "same_seed_same_batches"), ("train", "default_rng_draws"))}
     total = sum(public.values())
-    assert f"solved: {total:g} / {total:g}" in done.stdout, done.stdout
+    assert f"solved: 公開チェック / public checks: {total:g} / {total:g}" in done.stdout, done.stdout
 
 
 @pytest.mark.nbgrader

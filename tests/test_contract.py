@@ -14,6 +14,10 @@ there, e.g. by ``python -m autograder new-assignment``, is held to it with no te
   the function it is given) earns exactly 0 of its function's points and costs nothing
   elsewhere, and every function has one of each kind that applies; it meets the course's minimums (catalogue_checks.py says which catalogues
   are exempt: a new-assignment skeleton, until it is complete);
+- every check asks an input drawn from the submission's seed, so the book's printed value
+  returned as a constant earns nothing (the catalogue's ``book_constant`` entries);
+- a public check catches each mistake the notebook warns about, as the review table in
+  autograder/graders/<id>/README.md says, entry by entry;
 - every diagnosis code the graders can give has ja and en text; no message shows the
   solution's code;
 - nbgrader autograde gives each function the points the grading command gives it.
@@ -22,10 +26,12 @@ Each assignment's catalogue, examples and notebooks are graded once, as one batc
 session fixture ``batch``); its nbgrader round trip runs once (``autograded``).
 Assignment-specific extras stay in test_<assignment>.py, test_catalogue.py and the like.
 """
+import ast
 import json
 import re
 import shutil
 import string
+import textwrap
 
 import nbformat
 import pytest
@@ -37,6 +43,7 @@ from diagnoses import assert_messages_complete
 from nbgrader_course import assert_release_in_sync, make_course, nbgrader, nbgrader_meta, read, source
 
 from autograder.course import load_course
+from autograder.judge import collect_checks
 
 COURSE = load_course(ROOT / "course_config.py")
 ASSIGNMENTS = sorted(COURSE.assignments)
@@ -135,8 +142,8 @@ def test_source_is_valid_nbgrader_and_follows_the_layout(assignment):
     code = code_cells(read(path))
     assert nbgrader_meta(code[0]).get("grade_id") == "setup" and nbgrader_meta(code[0])["locked"]
     assert source(code[0]) == standard_setup_cell(), "the first code cell must be the course's setup cell"
-    assert re.fullmatch(rf'check_all\(globals\(\)(, assignment="{assignment}")?\)', source(code[-1]).strip()), \
-        f"the last code cell must be the final check, check_all(globals(), assignment=\"{assignment}\")"
+    assert source(code[-1]).strip() == f'check_all("{assignment}", globals())', \
+        f"the last code cell must be the final check of this assignment, check_all(\"{assignment}\", globals())"
     text = "\n\n".join(source(c) for c in code)
     assert not re.search(r"\bcommon\.|from common\b|urlopen", text), "the notebook must not need the book's files"
 
@@ -188,10 +195,42 @@ def test_trivial_entry_earns_nothing(assignment, entry, batch):
     catalogue.assert_trivial(batch(assignment), entry, functions_of(assignment))
 
 
+@by_assignment
+def test_every_check_asks_a_seeded_input(assignment):
+    """No point for the book's printed value: every check of a complete assignment asks at least
+    one input drawn from the submission's seed (it takes the ``rng`` fixture), beside the book's
+    own, so that no constant passes it; the catalogue's ``book_constant`` entries show it (each
+    earns 0, test_trivial_entry_earns_nothing).  A new-assignment skeleton is exempt until its
+    catalogue is complete."""
+    if not catalogue.minimums_apply(assignment):
+        return
+    unseeded = [check.id for check in collect_checks(COURSE.assignment(assignment))
+                if "rng" not in check_parameters(check)]
+    assert not unseeded, f"checks asked with fixed inputs only (give them a seeded input too): {unseeded}"
+
+
+def check_parameters(check):
+    """The parameter names of a collected check's function, read from its source."""
+    lines = check.path.read_text(encoding="utf-8").splitlines()[check.lines[0] - 1:check.lines[1]]
+    [function] = [node for node in ast.parse(textwrap.dedent("\n".join(lines))).body
+                  if isinstance(node, ast.FunctionDef)]
+    return [argument.arg for argument in function.args.args]
+
+
 @pytest.mark.parametrize("assignment", WITH_MINIMUMS)
 def test_catalogue_has_every_trivial_kind(assignment):
     """Every graded function has a trivial entry of each kind that applies to it."""
     catalogue.assert_trivial_kinds(assignment, functions_of(assignment), source_notebook(assignment))
+
+
+@by_assignment
+def test_public_checks_catch_what_the_notebook_warns_about(assignment, batch):
+    """The review in autograder/graders/<id>/README.md holds: each mistake the notebook's text
+    warns about is made by the catalogue entries it names, and each of them fails a public
+    check it names (so the self-check shows it before submission)."""
+    if not catalogue.minimums_apply(assignment):          # a new-assignment skeleton, until it is complete
+        return
+    catalogue.assert_review(batch(assignment), assignment)
 
 
 # ----- the messages -----
@@ -210,7 +249,7 @@ def test_no_message_gives_away_solution_code(assignment, batch):
         for test in catalogue.result_of(out, folder.name)["tests"]:
             text = test["output"]
             if test["extra_data"]["diagnosis"] == "crashed":     # quotes the student's own line
-                text = re.sub(r"\(line \d+: .*\)", "", text)
+                text = re.sub(r"\((cell `[^`]*`, )?line \d+: `.*`\)|\((セル `[^`]*` の )?\d+ 行目: `.*`\)", "", text)
             flat = re.sub(r"\s+", "", text).replace('"', "'")
             leaked = [s for s in statements if s.replace('"', "'") in flat]
             assert not leaked, f"{folder.name} {test['name']} shows solution code {leaked}"

@@ -228,6 +228,9 @@ def test_finish_command_after_overrides_and_the_time_nbgrader_recorded(tmp_path)
     assert rows(out)["ben"].score == 34 and "ben: total: copied a cell (38 -> 34)" in done.stdout
     assert "Final grade: 34 / 38" in (student_folder(out, "ben") / "feedback.md").read_text(encoding="utf-8")
     assert "copied a cell" in (out / "report.html").read_text(encoding="utf-8")
+    overrides(out, "ben,total,,-4,copied a cell,", "ann,total,,-1,quiz missed,")   # added later:
+    assert run_cli("report", out).returncode == 0                                   # report counts it
+    assert rows(out)["ann"].score == 28 and "quiz missed" in (out / "report.html").read_text(encoding="utf-8")
 
     overrides(out, "nobody,total,,1,x,")
     for args in (("finish", out), ("grade", tmp_path / "submitted", "--assignment", "ch04_gradient",

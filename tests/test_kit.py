@@ -2,16 +2,21 @@
 import ast
 import json
 import re
+import shutil
 import subprocess
 import sys
+import zipfile
+from pathlib import Path
 
 import pytest
+import yaml
 
 from autograder.course import load_course
 from autograder.course import Assignment, ConfigError
 from autograder.errors import GraderBug
 from autograder.judge import collect_checks
-from autograder.kit import build_kit, public_source
+from autograder.kit import INSTRUCTOR_ONLY, build_kit, public_source
+from autograder.selfcheck import CHECKS_FAILED
 
 from conftest import ROOT
 
@@ -104,14 +109,14 @@ def run_kit(kit, *args):
 def test_kit_self_check_runs_on_its_own_engine(kit):
     """From the kit folder: the kit's own package answers, public checks only."""
     released = run_kit(kit, "check", "ch04_gradient/ch04_gradient.ipynb")
-    assert released.returncode == 0, released.stderr
+    assert released.returncode == CHECKS_FAILED == 3, released.stderr
     assert "[FAIL] numerical_diff" in released.stdout and "NotImplementedError" in released.stdout
     solved = kit / "solved.ipynb"
     solved.write_bytes((ROOT / "solutions" / "ch04_gradient" / "ch04_gradient.ipynb").read_bytes())
     done = run_kit(kit, "check", "solved.ipynb", "--assignment", "ch04_gradient")
     assert done.returncode == 0, done.stderr
     public_total = sum(load_course(kit / "course_config.py").assignment("ch04_gradient").points.values())
-    assert f"solved: {public_total:g} / {public_total:g}" in done.stdout
+    assert f"solved: 公開チェック / public checks: {public_total:g} / {public_total:g}" in done.stdout
     where = subprocess.run([sys.executable, "-c", "import autograder; print(autograder.__file__)"],
                            cwd=kit, capture_output=True, text=True)
     assert where.stdout.strip().startswith(str(kit))
@@ -140,7 +145,7 @@ def test_kit_self_check_without_fork_or_unix_modules(kit):
         done = subprocess.run([sys.executable, "without_unix.py", "check", notebook, "--assignment", "ch04_gradient"],
                               cwd=kit, capture_output=True, text=True, timeout=300,
                               env={"PATH": "/usr/bin:/bin", "HOME": str(kit)})
-        assert done.returncode == 0, done.stderr
+        assert done.returncode == CHECKS_FAILED, done.stderr
         assert "[FAIL] numerical_diff" in done.stdout and expected in done.stdout, done.stdout
         assert done.stdout.startswith(f"{notebook.split('/')[-1][:-6]}:"), "what the cells print is not shown"
 
@@ -214,3 +219,149 @@ def test_checks_and_points_must_agree(tmp_path):
     with pytest.raises(ConfigError, match=r"checks without points: double::secret\[2\]\. "
                                           r"points for no check: double::gone"):
         collect_checks(toy(tmp_path, points=points, name="toy_points"))
+
+
+# ----- one assignment at a time, the wheel, the workflow -----
+def code_of(line):
+    """A line without its comment and indentation."""
+    return line.split("#")[0].strip()
+
+
+def code_lines(path, answers_only=False):
+    """The substantive lines of a notebook's code cells (code_of; not trivial); with
+    ``answers_only``, of its answer and given-functions cells only."""
+    lines = set()
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if cell["cell_type"] == "code" and (not answers_only or meta.get("solution")
+                                             or meta.get("grade_id") == "given_functions"):
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            lines.update(s for line in source.splitlines() if len(s := code_of(line)) >= 12 and not TRIVIAL.match(s))
+    return lines
+
+
+def kit_and_wheel_texts(kit):
+    """Every file of the kit and every file inside its wheel: (name, text)."""
+    yield from ((str(path), text) for path, text in kit_texts(kit) if path.suffix != ".whl")
+    for wheel in kit.glob("*.whl"):
+        with zipfile.ZipFile(wheel) as archive:
+            for name in archive.namelist():
+                yield f"{wheel.name}!{name}", archive.read(name).decode("utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def loss_kit(tmp_path_factory):
+    """``student-kit --assignment ch04_loss``, as the instructor runs it in week 1."""
+    target = tmp_path_factory.mktemp("week1") / "kit"
+    done = subprocess.run([sys.executable, "-m", "autograder", "student-kit", "--output", str(target),
+                           "--assignment", "ch04_loss"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return target
+
+
+def test_a_kit_of_one_assignment_holds_nothing_of_the_others(loss_kit):
+    """Week 1's kit: ch04_loss's notebook and public checks only.  No line of another
+    assignment's answers or given functions (ch04_gradient gives softmax and
+    cross_entropy_error, ch04_loss answers; ch04_training gives numerical_gradient, a
+    ch04_gradient answer) in any file of the kit or of its wheel, no file of another
+    assignment, and no instructor-only module."""
+    others = [a for a in load_course(ROOT / "course_config.py").assignments if a != "ch04_loss"]
+    assert sorted(p.name for p in loss_kit.iterdir() if p.is_dir()) == [".github", "autograder", "ch04_loss"]
+    assert sorted(p.name for p in (loss_kit / "autograder" / "graders").iterdir()) == ["__init__.py", "ch04_loss"]
+    assert list(load_course(loss_kit / "course_config.py").assignments) == ["ch04_loss"]
+    theirs = set().union(*(code_lines(ROOT / folder / a / f"{a}.ipynb", answers_only=True)
+                           for a in others for folder in ("assignments", "solutions")))
+    theirs -= code_lines(ROOT / "assignments" / "ch04_loss" / "ch04_loss.ipynb")
+    assert "a = a - np.max(a, axis=-1, keepdims=True)" in theirs     # ch04_gradient's given softmax
+    texts = list(kit_and_wheel_texts(loss_kit))
+    assert any(name.endswith("!autograder/course_config.py") for name, _ in texts)
+    for name, text in texts:
+        leaked = theirs & {code_of(line) for line in text.splitlines()}
+        assert not leaked, f"{name} holds lines of other assignments: {sorted(leaked)[:5]}"
+        assert not any(other in name for other in others), f"{name} belongs to another assignment"
+    names = {Path(name.split("!")[-1]).name for name, _ in texts}
+    assert not names & INSTRUCTOR_ONLY
+    assert {"final.py", "late.py", "roster.py", "written.py", "moodle.py", "gradebook.py", "finish.py"} <= INSTRUCTOR_ONLY
+
+
+def test_the_wheel_is_the_kits_autograder_folder_with_the_course_config_inside(kit):
+    [wheel] = kit.glob("autograder_selfcheck-*-py3-none-any.whl")
+    folder = {path.relative_to(kit).as_posix(): path.read_bytes()
+              for path in (kit / "autograder").rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+    folder["autograder/course_config.py"] = (kit / "course_config.py").read_bytes()
+    with zipfile.ZipFile(wheel) as archive:
+        packaged = {name: archive.read(name) for name in archive.namelist() if name.startswith("autograder/")}
+        [meta] = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
+        requires = [line for line in archive.read(meta).decode().splitlines() if line.startswith("Requires-Dist")]
+    assert packaged == folder
+    assert requires == ["Requires-Dist: numpy>=1.26", "Requires-Dist: pytest>=8"]
+
+
+def test_the_wheels_version_changes_with_its_content(kit, loss_kit):
+    """The setup cell reinstalls exactly when the version differs: a kit with other content
+    has another version; the same kit built again has the same one."""
+    [full] = kit.glob("autograder_selfcheck-*.whl")
+    [week1] = loss_kit.glob("autograder_selfcheck-*.whl")
+    assert full.name != week1.name
+    again = build_kit(load_course(ROOT / "course_config.py"), kit.parent / "again")
+    assert [p.name for p in again.glob("autograder_selfcheck-*.whl")] == [full.name]
+
+
+def workflow_script():
+    workflow = yaml.safe_load((ROOT / "autograder" / "kit_files" / ".github" / "workflows" / "selfcheck.yml")
+                              .read_text(encoding="utf-8"))
+    [step] = [s for s in workflow["jobs"]["selfcheck"]["steps"] if s.get("name") == "Public checks"]
+    assert step["shell"] == "bash"         # GitHub runs it as bash --noprofile --norc -eo pipefail
+    return step["run"]
+
+
+def test_the_kits_workflow_checks_every_notebook_and_fails_at_the_end(tmp_path):
+    """A failing notebook first (ch04_activation, the release) does not stop the loop: the
+    passing one after it (ch04_loss, answered) is checked and summarised too, then the job
+    fails; with both answered it passes."""
+    kit = build_kit(load_course(ROOT / "course_config.py"), tmp_path / "kit",
+                    assignments=["ch04_activation", "ch04_loss"])
+    shutil.copy(ROOT / "solutions" / "ch04_loss" / "ch04_loss.ipynb", kit / "ch04_loss" / "ch04_loss.ipynb")
+    (kit / "run.sh").write_text(workflow_script(), encoding="utf-8")
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    (shims / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')     # as setup-python puts it
+    (shims / "python").chmod(0o755)
+    summary = tmp_path / "summary.md"
+
+    def run_workflow():
+        summary.write_text("")
+        return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "run.sh"], cwd=kit,
+                              capture_output=True, text=True, timeout=600,
+                              env={"PATH": f"{shims}:/usr/bin:/bin", "HOME": str(tmp_path),
+                                   "GITHUB_STEP_SUMMARY": str(summary)})
+
+    failing = run_workflow()
+    assert failing.returncode != 0, failing.stdout + failing.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert "### ch04_activation/ch04_activation.ipynb" in text and "### ch04_loss/ch04_loss.ipynb" in text
+    assert "[FAIL] collapse_linear" in text and "[PASS] softmax" in text, text
+    assert "::error::ch04_activation/ch04_activation.ipynb" in failing.stdout
+    assert "ch04_loss/ch04_loss.ipynb" not in failing.stdout.split("public checks failed in:")[1]
+    shutil.copy(ROOT / "solutions" / "ch04_activation" / "ch04_activation.ipynb",
+                kit / "ch04_activation" / "ch04_activation.ipynb")
+    passing = run_workflow()
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+
+
+def test_readmes_list_what_a_student_installs_and_the_exit_statuses():
+    """Without matplotlib-fontja every figure cell prints dozens of glyph warnings; without
+    scikit-learn ch04_training has no data: both READMEs say so.  `check`'s exit status 3
+    is documented where students and instructors read."""
+    kit_readme = (ROOT / "autograder" / "kit_files" / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    students = readme.split("## For students")[1].split("\n## ")[0]
+    for text in (kit_readme, students):
+        for package in ("jupyter", "numpy", "matplotlib", "matplotlib-fontja", "pytest", "scikit-learn",
+                        "autograder_selfcheck-"):
+            assert package in text.lower(), package
+        assert re.search(r"exit status.{0,80}\b3\b", text, re.S | re.I), text
+    exit_statuses = readme.split("Exit status:")[1]
+    assert "**3**" in exit_statuses and "check" in exit_statuses.split("**3**")[1][:200]
+    import autograder.cli
+    assert "3 ``check`` only: a public check failed" in autograder.cli.__doc__

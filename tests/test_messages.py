@@ -2,6 +2,11 @@
 the code scan sees them, and every message in its messages.toml is one a check can give.
 (That every code an assignment's graders give has ja and en text is the contract's,
 test_contract.py.)"""
+import re
+
+import numpy as np
+import pytest
+
 from autograder import messages
 from autograder.course import GRADERS
 
@@ -43,3 +48,27 @@ def test_every_ch04_gradient_message_is_used():
     own = messages.catalogue(str(GRADERS / "ch04_gradient")).keys() - messages.catalogue(None).keys()
     unused = own - used_codes("ch04_gradient")
     assert not unused, f"ch04_gradient: messages.toml has codes no grader raises: {sorted(unused)}"
+
+
+# ----- a wrong value no misconception explains: say what differs -----
+
+@pytest.mark.parametrize("got, expected, en", [
+    ([-1.0, 2.0], [1.0, -2.0], "The sign is flipped."),
+    ([2.0, 4.0, 0.0], [1.0, 2.0, 0.0], "It is exactly 2 times the expected value"),
+    (0.4, 4.0, "It is exactly 0.1 times the expected value"),
+    (3.0, 4.0, "Check the formula again."),                        # any two numbers have a ratio
+    ([1.0, 2.0, 3.5, 9.0], [1.0, 2.0, 3.0, 4.0], "2 of 4 elements differ; the first is [2]: 3.5, expected 3.0."),
+    ([[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 4.0]], "the first is [(1, 1)]: 5.0, expected 4.0"),
+    ([1.0, float("nan")], [1.0, 2.0], None),                           # not_finite has its own message
+])
+def test_a_wrong_value_says_what_differs(got, expected, en):
+    from autograder.expect import Fail, expect_close
+    with pytest.raises(Fail) as failed:
+        expect_close(np.array(got), expected, atol=1e-6, given="x")
+    message = messages.render(failed.value.diagnosis, {"function": "f", **failed.value.facts})
+    if en is None:
+        assert failed.value.diagnosis == "not_finite"
+        return
+    assert en in message["en"], message["en"]
+    assert "Check" in en or "Check the formula" not in message["en"]      # the fallback only when nothing fits
+    assert "?" not in message["ja"] and not re.search(r"[A-Za-z]{4,}", message["ja"].split("。", 1)[1]), message["ja"]

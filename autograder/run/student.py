@@ -1,9 +1,12 @@
 """What a check talks to: a submission loaded in its sandbox (``Student``), or functions
 living in this process (``InProcessStudent``, for notebook kernels).  See run/__init__.py."""
 import collections
+import contextlib
 import importlib.util
 import json
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -85,7 +88,8 @@ class Student:
     def _seconds(self, limit):
         left = min(float(limit), self.deadline - time.monotonic())
         if left <= 0:
-            raise StudentError("timeout", type="timeout", message="the submission used up its time")
+            raise StudentError("timeout", type="timeout", message="the submission used up its time",
+                               seconds=float(self.limits["submission_seconds"]))
         return left
 
     # ----- loading -----
@@ -152,12 +156,15 @@ class Student:
         try:
             body = self.process.request(request, seconds + 5.0)
         except TimedOut:
-            raise StudentError("timeout", type="timeout", message=f"no answer in {seconds:g} s") from None
+            raise StudentError("timeout", type="timeout", message=f"no answer in {seconds:g} s",
+                               seconds=seconds) from None
         except Ended as ended:
             raise StudentError("crashed", type="process_ended", message=str(ended)) from None
         try:
             value = self._answer(body)
-        except StudentError:
+        except StudentError as error:
+            if error.code == "timeout":            # the message names the limit it ran into
+                error.detail["seconds"] = seconds
             raise
         except Exception as error:          # reading a reply is pure data handling: any failure is theirs
             raise StudentError("crashed", type="protocol", message=plain(f"{type(error).__name__}: {error}")[:200]) \
@@ -219,16 +226,56 @@ def import_probes(probes_file):
     return sys.modules[name]
 
 
+class OutOfTime(BaseException):
+    """Raised into the student's code when its time is up: not an Exception, so that the
+    student's own ``except Exception`` cannot swallow it."""
+
+
+AGAIN_SECONDS = 0.05     # the timer fires again this often, should the student's code swallow one
+
+
+@contextlib.contextmanager
+def time_limit(seconds):
+    """Raise OutOfTime in this thread once ``seconds`` of wall time have passed.
+
+    A SIGALRM timer, so it needs signal.setitimer and the main thread, which is where
+    Jupyter kernels run cells.  Where there is neither (Windows; a thread) the block runs
+    without a limit: the student can still interrupt the kernel.  The signal handler is
+    restored afterwards."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise OutOfTime
+
+    def disarm():
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, float(seconds), AGAIN_SECONDS)
+        yield
+    finally:
+        try:
+            disarm()
+        except OutOfTime:            # it fired on the way out: the next firing is AGAIN_SECONDS away
+            disarm()
+            raise
+
+
 class InProcessStudent:
     """The same questions, asked of functions living in this process (a notebook kernel).
 
     Not isolated: this is what the notebook's self-check and nbgrader's test cells use,
     where the student's code already runs in the kernel.  Values still make the round
     trip through the codec, so the checks see exactly what they see from a sandbox.
+    Each question has ``seconds`` (see time_limit; None: no limit).
     """
 
-    def __init__(self, namespace, probes_file):
-        self.namespace = namespace
+    def __init__(self, namespace, probes_file, seconds=None):
+        self.namespace, self.seconds = namespace, seconds
         self.probes = import_probes(probes_file)
 
     def problems(self):
@@ -238,12 +285,18 @@ class InProcessStudent:
         import probing
         from .inside.errors import error_info
         kwargs = {k: codec.decode(json.loads(json.dumps(v))) for k, v in encode_kwargs(kwargs).items()}
+        seconds = seconds or self.seconds
         try:
-            value = getattr(self.probes, probe)(self.namespace, **kwargs)
-        except probing.Missing as missing:
-            raise StudentError("missing_function", type="missing", message=str(missing)) from None
-        except Exception as exc:
-            raise student_error(error_info(exc, {})) from None
+            with time_limit(seconds):
+                try:
+                    value = getattr(self.probes, probe)(self.namespace, **kwargs)
+                except probing.Missing as missing:
+                    raise StudentError("missing_function", type="missing", message=str(missing)) from None
+                except Exception as exc:
+                    raise student_error(error_info(exc, {})) from None
+        except OutOfTime:
+            raise StudentError("timeout", type="timeout", message=f"no answer in {seconds:g} s",
+                               seconds=float(seconds)) from None
         return codec.decode(json.loads(codec.dumps(codec.encode(value))))
 
     def close(self):

@@ -16,7 +16,7 @@ import functools
 
 import numpy as np
 
-from autograder.expect import Fail, expect_close, first_match, show
+from autograder.expect import Fail, Text, expect_close, first_match, show
 from autograder.run import StudentError
 
 H = 1e-4                                   # the book's step for numerical differentiation
@@ -62,6 +62,8 @@ def sigmoid_grad_answers(x):
     return [
         ("derivative_of_output", x * (1.0 - x)),                # s(1 − s) with x in place of s
         ("derivative_of_output", twice * (1.0 - twice)),        # s(1 − s) of sigmoid(s)
+        ("mixes_input_and_output", s * (1.0 - x)),              # sigmoid(x) * (1 - x)
+        ("mixes_input_and_output", x * (1.0 - s)),
         ("returns_function_not_derivative", s),
         ("sign_flipped", -s * (1.0 - s)),
         ("missing_factor", 1.0 - s),
@@ -152,7 +154,7 @@ def ask(student, function, x):
         message = str(error.detail.get("message", ""))
         if error.code == "crashed" and any(text in message for text in SCALAR_ONLY):
             raise Fail("not_elementwise", given=given,
-                       got=f"{error.detail.get('type')}: {message}", expected=f"shape {x.shape}") from None
+                       got=f"{error.detail.get('type')}: {message}", expected=shape_of(x.shape)) from None
         raise
     y = answer["y"]
     if isinstance(y, (list, tuple)):
@@ -161,9 +163,13 @@ def ask(student, function, x):
         except (TypeError, ValueError):
             pass
     if isinstance(y, (int, float, np.number, np.ndarray)) and np.shape(y) != x.shape:
-        raise Fail("not_elementwise", given=given, got=f"{show(y)} (shape {np.shape(y)})",
-                   expected=f"shape {x.shape}")
+        raise Fail("not_elementwise", given=given, got=show(y) + Text(f"(形状 {np.shape(y)})", f" (shape {np.shape(y)})"),
+                   expected=shape_of(x.shape))
     return y, answer["x_after"], given
+
+
+def shape_of(shape):
+    return Text(f"形状 {shape}", f"shape {shape}")
 
 
 def expect_values(student, function, x, expected, *, atol, candidates):

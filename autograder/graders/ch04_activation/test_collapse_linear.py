@@ -3,7 +3,7 @@ layer, whose matrix is the product W1 @ W2 @ … in that order."""
 import numpy as np
 import pytest
 
-from autograder.expect import Fail, expect_close, first_match, show
+from autograder.expect import Fail, Text, expect_close, first_match, show
 from autograder.run import StudentError
 
 from . import misconceptions as wrong
@@ -17,7 +17,8 @@ def expect_product(student, weights, expected):
     if all(w.size <= 4 for w in weights):
         given = "weights = [" + ", ".join(show(w) for w in weights) + "]"
     else:
-        given = "weights of shapes " + ", ".join("×".join(map(str, w.shape)) for w in weights)
+        shapes = ", ".join("×".join(map(str, w.shape)) for w in weights)
+        given = Text(f"形状が {shapes} の weights", f"weights of shapes {shapes}")
     diagnose = lambda value: first_match(value, wrong.collapse_answers(weights))
     try:
         got = student.ask("collapse", weights=weights)
@@ -33,16 +34,29 @@ def expect_product(student, weights, expected):
 
 
 @pytest.mark.public
-def test_c_cubed(student):
-    """The lecture's h(x) = cx, three times: three layers of 2·I are one layer of 8·I (c³)."""
+def test_c_cubed(student, rng):
+    """The lecture's h(x) = cx, three times: three layers of 2·I are one layer of 8·I (c³); the
+    same for a random c and size."""
     two = 2.0 * np.eye(2)
     expect_product(student, [two, two, two], 8.0 * np.eye(2))
+    c = float(rng.choice([-3.0, -2.0, -1.5, -0.5, 0.5, 1.5, 3.0]))
+    layer = c * np.eye(int(rng.integers(2, 5)))
+    expect_product(student, [layer, layer, layer], c ** 3 * np.eye(len(layer)))
 
 
 @pytest.mark.public
-def test_two_layers(student):
-    """[[1, 2], [3, 4]] then [[0, 1], [1, 0]] (swap the outputs): [[2, 1], [4, 3]]."""
-    expect_product(student, [[[1, 2], [3, 4]], [[0, 1], [1, 0]]], [[2.0, 1.0], [4.0, 3.0]])
+def test_two_layers(student, rng):
+    """[[1, 2], [3, 4]] then [[0, 1], [1, 0]] (swap the outputs): [[2, 1], [4, 3]]; the same swap
+    after a random matrix of whole numbers (whose columns come out swapped)."""
+    swap = [[0.0, 1.0], [1.0, 0.0]]
+    expect_product(student, [[[1, 2], [3, 4]], swap], [[2.0, 1.0], [4.0, 3.0]])
+    while True:
+        w = rng.integers(-5, 6, size=(2, 2)).astype(float)
+        expected = w[:, ::-1]
+        if all(np.shape(value) != expected.shape or not np.allclose(value, expected)
+               for _, value in wrong.collapse_answers([w, swap])):
+            break
+    expect_product(student, [w, swap], expected)
 
 
 def test_rectangular_chain(student, rng):
@@ -51,6 +65,7 @@ def test_rectangular_chain(student, rng):
     expect_product(student, weights, wrong.product(weights))
 
 
+@pytest.mark.public
 def test_single_matrix(student, rng):
     """A one-layer list [W1] is already one layer: the result is W1 (and [W1, W2] still gives
     W1·W2, so that returning the first matrix is not taken for handling one layer)."""

@@ -14,9 +14,11 @@ def expect_slopes(student, x, expected):
 
 
 @pytest.mark.public
-def test_signs(student):
-    """[−3, −0.5, 0.25, 2] → [0, 0, 1, 1]."""
+def test_signs(student, rng):
+    """[−3, −0.5, 0.25, 2] → [0, 0, 1, 1]; then random points of both signs."""
     expect_slopes(student, np.array([-3.0, -0.5, 0.25, 2.0]), [0.0, 0.0, 1.0, 1.0])
+    x = wrong.signed(rng, 0.01, 5.0, 5)
+    expect_slopes(student, x, wrong.numerical_derivative(wrong.relu, x))
 
 
 def test_matches_numerical_derivative(student, rng):
@@ -31,6 +33,7 @@ def test_two_dimensional(student, rng):
     expect_slopes(student, x, wrong.numerical_derivative(wrong.relu, x))
 
 
+@pytest.mark.public
 def test_input_unchanged(student, rng):
     """relu_grad(x) leaves x as it was, and returns the right slopes."""
     x = wrong.signed(rng, 0.01, 5.0, 6)

@@ -14,11 +14,15 @@ def expect_slopes(student, x, expected):
 
 
 @pytest.mark.public
-def test_peak_at_zero(student):
-    """The slope is 0.25 at 0 (its maximum) and the same at x and −x: 0.1966 at ±1, 0.1050 at ±2."""
+def test_peak_at_zero(student, rng):
+    """The slope is 0.25 at 0 (its maximum) and the same at x and −x: 0.1966 at ±1, 0.1050 at ±2;
+    then at 0 and a random ±a, compared with the central difference of sigmoid."""
     x = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
     expect_slopes(student, x, [0.1049935854035065, 0.19661193324148185, 0.25, 0.19661193324148185,
                                0.1049935854035065])
+    a = float(np.round(rng.uniform(0.3, 4.0), 3))
+    x = np.array([-a, 0.0, a])
+    expect_slopes(student, x, wrong.numerical_derivative(wrong.sigmoid, x))
 
 
 def test_matches_numerical_derivative(student, rng):

@@ -50,12 +50,14 @@ def _central(h):
 
 def numerical_gradient(f, x):
     central = _central(H)
+    right = _partials(f, x, central)
     wrong = [
         ("forward_difference", _partials(f, x, lambda f, x, i: (f(_shifted(x, i, H)) - f(x)) / H)),
         ("half_step", _partials(f, x, lambda f, x, i: (f(_shifted(x, i, H)) - f(x)) / (2 * H))),
-        ("missing_half", 2 * _partials(f, x, central)),
-        ("sign_flipped", -_partials(f, x, central)),
+        ("missing_half", 2 * right),
+        ("sign_flipped", -right),
         ("returns_input", np.array(x, dtype=float)),
+        ("integer_gradient", np.trunc(right)),      # written into an integer array: 7.99… becomes 7
     ]
     wrong += [("step_too_small", _partials(f, x, _central(h))) for h in TOO_SMALL]
     wrong += [("step_too_large", _partials(f, x, _central(h))) for h in TOO_LARGE]
@@ -82,6 +84,7 @@ def gradient_descent(init_x, lr, step_num, centre=0.0):
     c = np.asarray(centre, dtype=float)
     d = x0 - c
     wrong = [
+        ("return_inside_loop", d * (1 - 2 * lr)),                      # one step, then return
         ("gradient_ascent", d * (1 + 2 * lr) ** step_num),
         ("gradient_not_recomputed", d - step_num * lr * 2 * d),
         ("wrong_step_count", d * (1 - 2 * lr) ** (step_num - 1)),

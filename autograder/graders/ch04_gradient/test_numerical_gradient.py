@@ -67,6 +67,7 @@ def test_zero_coordinates(student, rng):
         shifted_gradient_at(student, centre + offset, centre)
 
 
+@pytest.mark.public
 def test_two_dimensional_array(student, rng):
     """A 2×3 array (like a weight matrix): the gradient of sum(x²) is 2x, element by element."""
     x = np.round(rng.uniform(-3, 3, size=(2, 3)), 2)
@@ -84,6 +85,7 @@ def test_two_dimensional_array(student, rng):
     shifted_gradient_at(student, x, random_centre(rng, x.shape))
 
 
+@pytest.mark.public
 def test_closure_reads_the_array(student, rng):
     """f ignores its argument and reads x itself (as ``lambda w: net.loss(x, t)`` reads net.W):
     only perturbing x in place lets f see the change.  f is sum(x²), then sum((x − c)²) for
@@ -100,6 +102,7 @@ def test_closure_reads_the_array(student, rng):
                      diagnose=diagnose(shifted_square(c), x, answer))
 
 
+@pytest.mark.public
 def test_input_restored(student, rng):
     """After the call, x holds exactly the values it had (each element restored), and the
     gradient it returned is right: 2(x − c) for sum((x − c)²) with a random c."""
@@ -112,6 +115,7 @@ def test_input_restored(student, rng):
         raise Fail("not_restored", given=given, got=show(after), expected=show(x))
 
 
+@pytest.mark.public
 def test_random_point(student, rng):
     """A random point in three dimensions, on the cubic sum(x³) (gradient 3x²): each partial
     derivative is off by h², 1e-8 for h = 1e-4, so a step far from 1e-4 shows here."""

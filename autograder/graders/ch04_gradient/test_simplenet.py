@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from autograder.expect import Fail, expect_close, first_match, number, show
+from autograder.expect import Fail, expect_close, first_match, number, show, where_raised
 from autograder.run import StudentError
 
 from . import misconceptions as wrong
@@ -37,8 +37,8 @@ def losses_of(student, weights, x, t, given):
         detail = error.detail
         message = str(detail.get("message", ""))
         if detail.get("type") == "ValueError" and ("not aligned" in message or "mismatch in its core dimension" in message):
-            where = f" (line {detail['line']}: {detail['text']})" if detail.get("text") else ""
-            raise Fail("weights_transposed", given=given, got=f"ValueError: {message}", where=where) from None
+            raise Fail("weights_transposed", given=given, got=f"ValueError: {message}",
+                       where=where_raised(detail)) from None
         raise
 
 
@@ -49,11 +49,16 @@ def loss_of(student, W, x, t):
 
 
 @pytest.mark.public
-def test_matches_reference(student):
-    """With the book's W, x and t the loss is 0.928..."""
+def test_matches_reference(student, rng):
+    """With the book's W, x and t the loss is 0.928...; with other weights, another loss (so
+    that the book's number alone does not pass)."""
     got, given = loss_of(student, BOOK_W, BOOK_X, BOOK_T)
     expect_close(got, BOOK_LOSS, atol=1e-6, given=given,
                  diagnose=lambda v: first_match(v, wrong.simple_net_loss(BOOK_W, BOOK_X, BOOK_T)))
+    W = np.round(rng.normal(size=(2, 3)), 3)
+    got, given = loss_of(student, W, BOOK_X, BOOK_T)
+    expect_close(got, expected_loss(W, BOOK_X, BOOK_T), atol=1e-6, given=given,
+                 diagnose=lambda v: first_match(v, wrong.simple_net_loss(W, BOOK_X, BOOK_T)))
 
 
 def test_random_weights(student, rng):
@@ -64,6 +69,7 @@ def test_random_weights(student, rng):
                  diagnose=lambda v: first_match(v, wrong.simple_net_loss(W, x, t)))
 
 
+@pytest.mark.public
 def test_gradient_matches_analytic(student, rng):
     """dW = numerical_gradient(lambda w: net.loss(x, t), net.W), by the reference central
     difference over the student's loss, has shape 2×3 and equals x ⊗ (softmax(x·W) − t)

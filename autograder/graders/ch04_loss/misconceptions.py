@@ -35,6 +35,13 @@ def onehot_read_as_labels(y, t):
         return -np.sum(np.log(picked + 1e-7)) / len(y)
 
 
+def swapped_arguments(y, t):
+    """cross_entropy_error(t, y): the log taken of the one-hot t, weighted by the probabilities y."""
+    y = np.atleast_2d(np.asarray(y, float))
+    t = np.asarray(t, float).reshape(y.shape)
+    return -np.sum(y * np.log(t + 1e-7)) / len(y)
+
+
 def cross_entropy_error(y, t, expected):
     """Candidates for a loss that should be ``expected``; y has N rows of C classes."""
     y = np.atleast_2d(np.asarray(y, float))
@@ -56,6 +63,7 @@ def cross_entropy_error(y, t, expected):
                   ("divides_by_classes", expected * n / c)]
     labels = np.asarray(t)
     if labels.size == y.size:
+        wrong.append(("arguments_swapped", swapped_arguments(y, t)))
         wrong.append(("onehot_unsupported", onehot_read_as_labels(y, t)))
         labels = labels.reshape(n, c).argmax(axis=1)
     if n > 1:

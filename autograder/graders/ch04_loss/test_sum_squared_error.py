@@ -5,7 +5,7 @@ import pytest
 from autograder.expect import expect_close, first_match, show
 
 from . import misconceptions as wrong
-from .book import BOOK_T, Y_CLASS_2, Y_CLASS_7      # the book's examples (4.2.1, 4.2.2)
+from .book import BOOK_T, Y_CLASS_2, Y_CLASS_7, reorder      # the book's examples (4.2.1, 4.2.2)
 
 try:
     from . import reference          # hidden checks only; the student kit has no reference
@@ -15,7 +15,6 @@ except ImportError:
 pytestmark = pytest.mark.grades("sum_squared_error")
 
 
-
 def expect_sse(student, y, t, expected):
     got = student.ask("sum_squared_error", y=y, t=t)
     expect_close(got, expected, atol=1e-9, given=f"y = {show(y)}, t = {show(t)}",
@@ -23,10 +22,14 @@ def expect_sse(student, y, t, expected):
 
 
 @pytest.mark.public
-def test_book_examples(student):
-    """0.6 on the right class gives 0.0975; 0.6 on a wrong class gives 0.5975."""
+def test_book_examples(student, rng):
+    """0.6 on the right class gives 0.0975; 0.6 on a wrong class gives 0.5975; the same with
+    the classes in a random order."""
     expect_sse(student, Y_CLASS_2, BOOK_T, 0.0975)
     expect_sse(student, Y_CLASS_7, BOOK_T, 0.5975)
+    order = reorder(rng)
+    expect_sse(student, Y_CLASS_7[order], BOOK_T[order], 0.5975)
+    expect_sse(student, Y_CLASS_2[order], BOOK_T[order], 0.0975)
 
 
 def test_random_vector(student, rng):

@@ -4,10 +4,10 @@ predict answers with the right probabilities while accuracy is asked."""
 import numpy as np
 import pytest
 
-from autograder.expect import expect_close, first_match, show
+from autograder.expect import Text, expect_close, first_match, show
 
 from . import misconceptions as wrong
-from .test_predict import HAND_PARAMS, HAND_X, HAND_Y, SIZES
+from .test_predict import HAND_PARAMS, HAND_X, HAND_Y, SIZES, hand_variant
 
 try:
     from . import reference          # hidden checks only; the student kit has no reference
@@ -18,13 +18,18 @@ pytestmark = pytest.mark.grades("TwoLayerNet.accuracy")
 
 # predict's public net says class 0, 1, 0 for the three inputs; the answers are 1, 0, 0.
 HAND_T = np.array([[0, 1], [1, 0], [1, 0]])
+HAND_RIGHT = np.array([False, False, True])     # which of the three predictions is right
 HAND_ACCURACY = 1 / 3
 BIGGER = (3, 4, 3)
 
 
 def accuracy_of(student, sizes, params, x, t, y):
+    """The student's accuracy(x, t), predict(x) answering ``y``: only y, t and the number of
+    rows of x matter, so a message shows those."""
     got = student.ask("accuracy", sizes=sizes, params=params, x=x, t=t, y=y)
-    return got, f"TwoLayerNet{sizes}, predict(x) = {show(y)}, t = {show(t)}"
+    shown_y, shown_t = show(y, whole=True), show(t, whole=True)
+    return got, Text(f"predict(x) が {shown_y} になる {len(x)} 行の x、t = {shown_t}",
+                     f"x of {len(x)} rows whose predict(x) is {shown_y}, t = {shown_t}")
 
 
 def random_case(rng, samples=7):
@@ -35,12 +40,28 @@ def random_case(rng, samples=7):
     return params, x, reference.predict(params, x)
 
 
+def unmistakable(y, t, expected):
+    """Neither 0 nor 1 (a constant answer cannot hit it), and no known mistake gives it."""
+    return 0 < expected < 1 and all(not np.isclose(value, expected) for _, value in wrong.accuracy(y, t))
+
+
 @pytest.mark.public
-def test_hand_computed(student):
-    """One of the three predicted classes is right: the accuracy is 1/3."""
+def test_hand_computed(student, rng):
+    """One of the three predicted classes is right: the accuracy is 1/3.  Then predict's hand net
+    rearranged (hand_variant), each row's target either its own (right or wrong as before) or
+    the other class (which turns right into wrong and wrong into right)."""
     got, given = accuracy_of(student, SIZES, HAND_PARAMS, HAND_X, HAND_T, HAND_Y)
     expect_close(got, HAND_ACCURACY, atol=1e-12, given=given,
                  diagnose=lambda v: first_match(v, wrong.accuracy(HAND_Y, HAND_T)))
+    for _ in range(100):
+        params, x, y, (rows, classes) = hand_variant(rng)
+        flip = rng.integers(2, size=len(rows)) == 1
+        t = np.where(flip[:, None], 1 - HAND_T[rows], HAND_T[rows])[:, classes]
+        expected = float(np.mean(HAND_RIGHT[rows] != flip))
+        if unmistakable(y, t, expected) and not np.isclose(expected, HAND_ACCURACY):
+            break
+    got, given = accuracy_of(student, SIZES, params, x, t, y)
+    expect_close(got, expected, atol=1e-12, given=given, diagnose=lambda v: first_match(v, wrong.accuracy(y, t)))
 
 
 def test_random_predictions(student, rng):

@@ -7,7 +7,7 @@ import pytest
 from autograder.expect import expect_close, first_match, show
 
 from . import misconceptions as wrong
-from .test_predict import HAND_PARAMS, HAND_X, HAND_Y, SIZES, random_net
+from .test_predict import HAND_PARAMS, HAND_X, HAND_Y, SIZES, hand_variant, net_text, random_inputs, random_net
 
 try:
     from . import reference          # hidden checks only; the student kit has no reference
@@ -27,35 +27,41 @@ def candidates(params, x, t, y, expected):
 
 def loss_of(student, params, x, t, y):
     got = student.ask("loss", sizes=SIZES, params=params, x=x, t=t, y=y)
-    return got, f"TwoLayerNet{SIZES}, x = {show(x)}, t = {show(t)}, predict(x) = {show(y)}"
+    return got, (f"{net_text(SIZES, params)}, x = {show(x, whole=True)}, t = {show(t, whole=True)}, "
+                 f"predict(x) = {show(y, whole=True)}")
 
 
-def expect_loss(student, params, x, t):
-    y = reference.predict(params, x)
-    expected = reference.loss(params, x, t)
+def expect_loss(student, params, x, t, y, expected):
     got, given = loss_of(student, params, x, t, y)
     expect_close(got, expected, atol=1e-9, given=given,
                  diagnose=lambda v: first_match(v, candidates(params, x, t, y, expected)))
 
 
+def expect_reference_loss(student, params, x, t):
+    expect_loss(student, params, x, t, reference.predict(params, x), reference.loss(params, x, t))
+
+
 @pytest.mark.public
-def test_hand_computed(student):
-    """The hand-written net of predict's public check, with t = [1, 0, 1] as one-hot rows."""
-    got, given = loss_of(student, HAND_PARAMS, HAND_X, HAND_T, HAND_Y)
-    expect_close(got, HAND_LOSS, atol=1e-9, given=given,
-                 diagnose=lambda v: first_match(v, candidates(HAND_PARAMS, HAND_X, HAND_T, HAND_Y, HAND_LOSS)))
+def test_hand_computed(student, rng):
+    """The hand-written net of predict's public check, with t = [1, 0, 1] as one-hot rows; then
+    the same net rearranged (predict's hand_variant), its targets rearranged alike: the mean of
+    −log(y + 1e-7) at each row's right class, by the notebook's cross_entropy_error."""
+    expect_loss(student, HAND_PARAMS, HAND_X, HAND_T, HAND_Y, HAND_LOSS)
+    params, x, y, (rows, classes) = hand_variant(rng)
+    t = HAND_T[rows][:, classes]
+    expect_loss(student, params, x, t, y, wrong.cross_entropy_error(y, t))
 
 
 def test_random_batch(student, rng):
     """Random weights (std 1) and a batch of five with random one-hot targets."""
-    params, x = random_net(rng), rng.uniform(-2, 2, (5, SIZES[0]))
+    params, x = random_net(rng), random_inputs(rng, (5, SIZES[0]))
     t = np.eye(SIZES[2], dtype=int)[rng.integers(SIZES[2], size=5)]
-    expect_loss(student, params, x, t)
+    expect_reference_loss(student, params, x, t)
 
 
 def test_batch_average(student, rng):
     """A batch of one, then the same sample eight times: the mean loss is the same."""
-    params, x = random_net(rng), rng.uniform(-2, 2, (1, SIZES[0]))
+    params, x = random_net(rng), random_inputs(rng, (1, SIZES[0]))
     t = np.eye(SIZES[2], dtype=int)[rng.integers(SIZES[2], size=1)]
-    expect_loss(student, params, x, t)
-    expect_loss(student, params, np.repeat(x, 8, axis=0), np.repeat(t, 8, axis=0))
+    expect_reference_loss(student, params, x, t)
+    expect_reference_loss(student, params, np.repeat(x, 8, axis=0), np.repeat(t, 8, axis=0))

@@ -8,11 +8,11 @@ reference loss."""
 import numpy as np
 import pytest
 
-from autograder.expect import Fail, array, close, first_match, show
+from autograder.expect import Fail, array, close, first_match, show, show_pair, tolerance
 from autograder.run import StudentError
 
 from . import misconceptions as wrong
-from .test_predict import SIZES
+from .test_predict import SIZES, net_text
 
 try:
     from . import reference          # hidden checks only; the student kit has no reference
@@ -28,16 +28,18 @@ SHAPES = {"W1": (3, 4), "b1": (4,), "W2": (4, 2), "b2": (2,)}
 
 
 def net_of(rng, std):
-    return {key: rng.normal(0, std, shape) for key, shape in SHAPES.items()}
+    """Random parameters, to three decimals (a message shows them whole)."""
+    return {key: np.round(rng.normal(0, std, shape), 3) for key, shape in SHAPES.items()}
 
 
 def batch_of(rng, samples=5):
-    return rng.uniform(-2, 2, (samples, SIZES[0])), np.eye(SIZES[2])[rng.integers(SIZES[2], size=samples)]
+    x = np.round(rng.uniform(-2, 2, (samples, SIZES[0])), 3)
+    return x, np.eye(SIZES[2])[rng.integers(SIZES[2], size=samples)]
 
 
 def gradient_of(student, params, x, t):
     """The student's answer, with its dict, keys and shapes checked."""
-    given = f"TwoLayerNet{SIZES}, x = {show(x)}, t = {show(t)}"
+    given = f"{net_text(SIZES, params)}, x = {show(x, whole=True)}, t = {show(t, whole=True)}"
     try:
         answer = student.ask("numerical_gradient", sizes=SIZES, params=params, x=x, t=t)
     except StudentError as error:
@@ -83,12 +85,22 @@ def expect_central(student, params, x, t):
             continue
         code = first_match(got, wrong.numerical_gradient(answer["base"], plus, minus))
         if code is None and not restored(answer, params):
-            code = "not_restored"          # each value then sees the parameters moved before it
+            expect_restored(answer, params, given)     # each value then sees the parameters moved before it
         if code is None and not np.all(np.isfinite(got)):
             code = "not_finite"
-        raise Fail(code, given=given + f", grads['{key}']", got=show(got), expected=show(own),
-                   tolerance=f"{ATOL:g} + {RTOL:g}·|expected|")
+        shown_got, shown_own = show_pair(got, own, ATOL, RTOL)
+        raise Fail(code, given=given + f", grads['{key}']", got=shown_got, expected=shown_own,
+                   tolerance=tolerance(ATOL, RTOL))
     return answer, given
+
+
+def expect_restored(answer, params, given):
+    """Every parameter holds the values it had before the call (to rounding)."""
+    for key in KEYS:
+        after = array(answer["params_after"][key], SHAPES[key], given + f", params['{key}'] afterwards",
+                      allow_non_finite=True)
+        if not np.allclose(after, params[key], rtol=1e-12, atol=1e-12):
+            raise Fail("not_restored", given=f"params['{key}']", got=show(after), expected=show(params[key]))
 
 
 @pytest.mark.public
@@ -123,8 +135,4 @@ def test_params_restored(student, rng):
     it returned is the central difference."""
     params, (x, t) = net_of(rng, 1.0), batch_of(rng)
     answer, given = expect_central(student, params, x, t)
-    for key in KEYS:
-        after = array(answer["params_after"][key], SHAPES[key], given + f", params['{key}'] afterwards",
-                      allow_non_finite=True)
-        if not np.allclose(after, params[key], rtol=1e-12, atol=1e-12):
-            raise Fail("not_restored", given=f"params['{key}']", got=show(after), expected=show(params[key]))
+    expect_restored(answer, params, given)

@@ -1,4 +1,5 @@
 # expect: numerical_diff=null
+# trivial: book_constant
 # return 4.0: right for x² at 2 only (nbgrader's one-point test passed it).
 
 import numpy as np

@@ -1,4 +1,4 @@
-# expect: numerical_gradient=null
+# expect: numerical_gradient=integer_gradient
 # An integer gradient array: every partial derivative is truncated (7.99… becomes 7).
 
 import numpy as np

@@ -1,0 +1,31 @@
+# expect: collapse_linear=null|wrong_shape
+# trivial: book_constant
+# The lecture's three layers of 2·I make 8·I: returned whatever the weights.
+
+import numpy as np
+
+
+def collapse_linear(weights):
+    return 8.0 * np.eye(2)
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def sigmoid_grad(x):
+    return (1.0 - sigmoid(x)) * sigmoid(x)
+
+
+def sigmoid_chain_factor(n_layers):
+    return sigmoid_grad(0.0) ** n_layers
+
+
+def relu(x):
+    return np.maximum(0, x)
+
+
+def relu_grad(x):
+    grad = np.zeros(x.shape)
+    grad[x >= 0] = 1
+    return grad

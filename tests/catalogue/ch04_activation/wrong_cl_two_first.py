@@ -1,0 +1,33 @@
+# expect: collapse_linear=crashed
+# Starts from the product of the first two matrices: a list of one matrix has no weights[1].
+
+import numpy as np
+
+
+def collapse_linear(weights):
+    combined = np.dot(weights[0], weights[1])
+    for W in weights[2:]:
+        combined = np.dot(combined, W)
+    return combined
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def sigmoid_grad(x):
+    return (1.0 - sigmoid(x)) * sigmoid(x)
+
+
+def sigmoid_chain_factor(n_layers):
+    return sigmoid_grad(0.0) ** n_layers
+
+
+def relu(x):
+    return np.maximum(0, x)
+
+
+def relu_grad(x):
+    grad = np.zeros(x.shape)
+    grad[x >= 0] = 1
+    return grad
