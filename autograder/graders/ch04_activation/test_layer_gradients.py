@@ -6,7 +6,8 @@ sigmoid, sigmoid_grad, relu and relu_grad standing in for the student's."""
 import numpy as np
 import pytest
 
-from autograder.expect import Fail, expect_close, first_match
+from autograder.expect import Fail, expect_close, first_match, where_raised
+from autograder.messages import Text
 from autograder.run import StudentError
 
 from . import misconceptions as wrong
@@ -22,7 +23,9 @@ def random_chain(rng, widths, batch):
 
 def describe(weights, x, activation):
     shapes = ", ".join("×".join(map(str, np.shape(W))) for W in weights)
-    return f'activation = "{activation}", {len(weights)} layers of shapes {shapes}, x of shape {np.shape(x)[0]}×{np.shape(x)[1]}'
+    rows, columns = np.shape(x)
+    return Text(f'activation = "{activation}"、形状が {shapes} の {len(weights)} 層、形状が {rows}×{columns} の x',
+                f'activation = "{activation}", {len(weights)} layers of shapes {shapes}, x of shape {rows}×{columns}')
 
 
 def expect_norms(student, weights, x, activation):
@@ -33,9 +36,8 @@ def expect_norms(student, weights, x, activation):
     except StudentError as error:
         code = wrong.chain_crash(str(error.detail.get("message", ""))) if error.code == "crashed" else None
         if code:
-            where = f" (line {error.detail['line']}: {error.detail['text']})" if error.detail.get("text") else ""
             raise Fail(code, given=given, got=f"{error.detail.get('type')}: {error.detail.get('message', '')}",
-                       where=where) from None
+                       where=where_raised(error.detail)) from None
         raise
     expect_close(got, expected, atol=1e-12, rtol=1e-6, given=given,
                  diagnose=lambda value: first_match(value, wrong.layer_gradients_answers(weights, x, activation),

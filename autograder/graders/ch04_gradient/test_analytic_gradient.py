@@ -4,7 +4,7 @@ rule, dW = xᵀ(softmax(x·W) − t), for one sample (x of shape (D,)) or a batc
 import numpy as np
 import pytest
 
-from autograder.expect import Fail, close, expect_close, first_match, show
+from autograder.expect import Fail, close, expect_close, first_match, show, where_raised
 from autograder.run import StudentError
 
 from . import misconceptions as wrong
@@ -41,8 +41,8 @@ def expect_gradient(student, W, x, t):
     except StudentError as error:
         message = str(error.detail.get("message", ""))
         if error.detail.get("type") == "ValueError" and any(text in message for text in SHAPE_ERRORS):
-            where = f" (line {error.detail['line']}: {error.detail['text']})" if error.detail.get("text") else ""
-            raise Fail("shapes_do_not_fit", given=given, got=f"ValueError: {message}", where=where) from None
+            raise Fail("shapes_do_not_fit", given=given, got=f"ValueError: {message}",
+                       where=where_raised(error.detail)) from None
         raise
     expected = wrong.analytic_gradient(W, x, t)
     shape = np.shape(got) if isinstance(got, np.ndarray) else None
