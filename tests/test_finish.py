@@ -230,7 +230,7 @@ def test_finish_command_after_overrides_and_the_time_nbgrader_recorded(tmp_path)
     assert "copied a cell" in (out / "report.html").read_text(encoding="utf-8")
     overrides(out, "ben,total,,-4,copied a cell,", "ann,total,,-1,quiz missed,")   # added later:
     assert run_cli("report", out).returncode == 0                                   # report counts it
-    assert rows(out)["ann"].score == 28 and "quiz missed" in (out / "report.html").read_text(encoding="utf-8")
+    assert rows(out)["ann"].score == 37 and "quiz missed" in (out / "report.html").read_text(encoding="utf-8")
 
     overrides(out, "nobody,total,,1,x,")
     for args in (("finish", out), ("grade", tmp_path / "submitted", "--assignment", "ch04_gradient",
