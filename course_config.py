@@ -83,6 +83,12 @@ ASSIGNMENTS = {
             "simpleNet.loss::matches_reference": 2,
             "simpleNet.loss::random_weights": 2,
             "simpleNet.loss::gradient_matches_analytic": 2,
+            "analytic_gradient::book_example": 2,
+            "analytic_gradient::other_shapes": 2,
+            "analytic_gradient::batch_of_samples": 2,
+            "relative_error::hand_computed": 1,
+            "relative_error::zeros_and_sign_flips": 1,
+            "relative_error::small_and_large_scales": 1,
         },
     },
     "ch04_activation": {
@@ -108,6 +114,9 @@ ASSIGNMENTS = {
             "relu_grad::matches_numerical_derivative": 2,
             "relu_grad::two_dimensional": 1,
             "relu_grad::input_unchanged": 1,
+            "layer_gradients::sigmoid_chain": 2,
+            "layer_gradients::relu_chain": 2,
+            "layer_gradients::rectangular_layers": 1,
         },
     },
     "ch04_loss": {

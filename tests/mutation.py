@@ -165,7 +165,8 @@ CATALOGUE = ROOT / "tests" / "catalogue" / "ch04_gradient"
 # Right answers written with for loops only (a mutant of a while loop could spin until the time limit).
 REFERENCES = (CATALOGUE / "right_ndindex_rebind.py", CATALOGUE / "right_flat_copy_init.py")
 EQUIVALENT = CATALOGUE / "equivalent_mutants.toml"
-TARGETS = ("numerical_diff", "numerical_gradient", "gradient_descent", "simpleNet.loss")
+TARGETS = ("numerical_diff", "numerical_gradient", "gradient_descent", "simpleNet.loss", "analytic_gradient",
+           "relative_error")
 
 
 @dataclass(frozen=True)

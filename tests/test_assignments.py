@@ -40,6 +40,15 @@ WRONG = {
         y = softmax(self.predict(x))
         return 0.5 * np.sum((y - t) ** 2)
     """),                                                    # sum of squared errors, not cross-entropy
+    "analytic_gradient": ("analytic_gradient", """
+        if x.ndim == 1:
+            x = x.reshape(1, x.size)
+            t = t.reshape(1, t.size)
+        return np.dot(x.T, t - softmax(np.dot(x, W))) / x.shape[0]
+    """),                                                    # t − y: the sign flipped
+    "relative_error": ("relative_error", """
+        return np.max(np.abs(a - b))
+    """),                                                    # the absolute error, no denominator
 }
 
 

@@ -43,7 +43,7 @@ def reference(tmp_path_factory):
 def test_parallel_run_grades_everyone_once(reference):
     folder, table = reference
     assert len(table) == 30
-    assert sum(1 for rows in table.values() if sum(s for _, s, _ in rows) == 29) == 20
+    assert sum(1 for rows in table.values() if sum(s for _, s, _ in rows) == 38) == 20
 
 
 def test_interrupted_batch_resumes_without_loss(reference, tmp_path):
@@ -76,7 +76,7 @@ def test_resume_regrades_a_changed_submission(tmp_path):
     (folder / "s0000.py").write_text(CORRECT, encoding="utf-8")           # was wrong, now fixed
     done = run_cli("grade", folder, "--assignment", "ch04_gradient", "--out", out, "--resume")
     assert "2 of 3 already graded, 1 to go" in done.stderr
-    assert all(sum(s for _, s, _ in rows) == 29 for rows in scores(out).values())
+    assert all(sum(s for _, s, _ in rows) == 38 for rows in scores(out).values())
 
 
 def test_dask_cluster_gives_the_same_grades(reference, tmp_path):

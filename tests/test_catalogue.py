@@ -67,3 +67,11 @@ def test_language_option(lang, graded, tmp_path):
                 continue
             assert bool(JAPANESE.search(test["output"])) == (lang == "ja"), test["output"]
             assert test["output"] == split_languages(twin["output"])[0 if lang == "ja" else 1]
+
+
+def test_a_gradient_that_ignores_the_label_earns_nothing(graded):
+    """analytic_gradient without t (xᵀ·softmax(x·W)) is no gradient of the loss: like the trivial
+    answers, it earns none of the function's points, on one sample and on a batch alike."""
+    result = result_of(graded, "wrong_ag_ignores_t")
+    tests = [t for t in result["tests"] if t["tags"] == ["analytic_gradient"]]
+    assert tests and all(t["score"] == 0 and t["extra_data"]["diagnosis"] == "ignores_label" for t in tests)

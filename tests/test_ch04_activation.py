@@ -32,7 +32,8 @@ MESSAGES = ROOT / "autograder" / "graders" / ASSIGNMENT / "messages.toml"
 ISSUE_CODES = {"derivative_of_output", "returns_function_not_derivative", "wrong_sign_region", "not_elementwise"}
 WRITTEN = {"answer_q1": 2, "answer_q2": 2}          # manually graded answer cells: grade_id -> points
 SIGNATURES = ["def sigmoid(x):", "def sigmoid_grad(x):", "def relu(x):", "def relu_grad(x):",
-              "def collapse_linear(weights):", "def sigmoid_chain_factor(n_layers):"]
+              "def collapse_linear(weights):", "def sigmoid_chain_factor(n_layers):",
+              "def layer_gradients(weights, x, activation):"]
 REGENERATE = f"run `nbgrader generate_assignment {ASSIGNMENT} --force` from the repository root"
 
 

@@ -26,7 +26,8 @@ DESCENT = "x -= lr * grad"
 FORWARD = (CENTRAL, "return (f(x + h) - f(x)) / h")
 TODO = "raise NotImplementedError()"
 NOTHING = [(CENTRAL, TODO), ("grad = np.zeros_like(x)", TODO), ("x = init_x", TODO),
-           ("z = self.predict(x)", TODO)]                               # every function a TODO
+           ("z = self.predict(x)", TODO), ("y = softmax(np.dot(x, W))", TODO),
+           ("return np.max(np.abs(a - b)", TODO + "  # ")]               # every function a TODO
 HOSTILE = "=1+1 <i id=hostile>'\"&amp;"                                 # a file name is student text
 CLASS = {   # student -> the edits to the correct script; the comment is what the report says
     "s001": [],
@@ -161,7 +162,8 @@ def test_what_was_not_judged_is_ranked_apart_once_per_student(graded):
         "s004": "未実装 / not implemented — gradient_descent",
         "s005": "実行時エラー / crashed — numerical_diff",
         "s006": "実行時エラー / crashed — numerical_diff; 未実装 / not implemented — gradient_descent",
-        "s007": "未着手 / not started — numerical_diff, numerical_gradient, gradient_descent, simpleNet.loss",
+        "s007": "未着手 / not started — numerical_diff, numerical_gradient, gradient_descent, simpleNet.loss, "
+                 "analytic_gradient, relative_error",
     }
 
 
@@ -267,7 +269,7 @@ def test_statistics_use_final_scores_and_leave_out_non_submitters(final, graded,
     write_report(autograded_only, load_course(ROOT / "course_config.py").assignment("ch04_gradient"))
     auto = facts((autograded_only / "report.html").read_text(encoding="utf-8"))
     assert auto["得点 / Scores"].startswith("自動採点のみ")
-    assert auto["平均 / Mean"] == f"{statistics.fmean(scores(graded).values()):.1f} / 29"
+    assert auto["平均 / Mean"] == f"{statistics.fmean(scores(graded).values()):.1f} / 38"
 
 
 def links(page):

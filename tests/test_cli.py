@@ -10,7 +10,7 @@ from conftest import ROOT, copy_repository, run_cli
 from autograder.submissions import student_folder
 
 CORRECT = (ROOT / "tests" / "data" / "ch04_gradient_correct.py").read_text(encoding="utf-8")
-FULL = 29.0
+FULL = 38.0
 
 
 def notebook(*cells):
@@ -43,14 +43,14 @@ def test_single_script_writes_every_output(tmp_path):
     for test in result["tests"]:
         assert test["status"] == "passed" and test["score"] == test["max_score"] > 0
         assert test["tags"] in (["numerical_diff"], ["numerical_gradient"], ["gradient_descent"],
-                                ["simpleNet.loss"])
+                                ["simpleNet.loss"], ["analytic_gradient"], ["relative_error"])
         assert test["visibility"] in ("visible", "after_published")
     csv_bytes = (out / "grades.csv").read_bytes()
     assert csv_bytes.startswith(b"\xef\xbb\xbf")                      # UTF-8 BOM for Excel
     header, row = csv_bytes.decode("utf-8-sig").splitlines()
     assert header.split(",")[:3] == ["student", "score", "max_score"]
     assert header.split(",")[3:] == names
-    assert row.startswith("taro,29,29,")
+    assert row.startswith("taro,38,38,")
     assert (out / "taro" / "feedback.md").read_text(encoding="utf-8").startswith("# ch04_gradient — taro")
     assert "[PASS] numerical_diff" in done.stdout                     # one submission: verdicts
     assert not list(out.rglob("*.tmp"))
@@ -228,7 +228,7 @@ def test_ids_that_differ_only_in_unsafe_characters_get_folders_of_their_own(tmp_
     rows = {line.split(",")[0]: line.split(",")[1] for line in
             (out / "grades.csv").read_text(encoding="utf-8-sig").splitlines()[1:]}
     assert sorted(rows) == ["grades.csv", "tanaka taro", "tanaka_taro"]
-    assert rows["tanaka taro"] == rows["grades.csv"] == "29" and float(rows["tanaka_taro"]) < 29
+    assert rows["tanaka taro"] == rows["grades.csv"] == "38" and float(rows["tanaka_taro"]) < 38
     for student in rows:
         assert results(out, student)["extra_data"]["student"] == student
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["%67rades.csv", "tanaka%20taro", "tanaka_taro"]
@@ -258,8 +258,8 @@ def test_overrides_csv_is_applied_on_export(tmp_path):
     final = (out / "grades_final.csv").read_text(encoding="utf-8-sig")
     assert "late submission" in final
     jun = next(line for line in final.splitlines() if line.startswith("jun,"))
-    assert jun.startswith("jun,,submitted,24,29,29,")                         # score, max, autograded
-    assert "jun,29," in (out / "grades.csv").read_text(encoding="utf-8-sig")     # grades.csv untouched
+    assert jun.startswith("jun,,submitted,33,38,38,")                         # score, max, autograded
+    assert "jun,38," in (out / "grades.csv").read_text(encoding="utf-8-sig")     # grades.csv untouched
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Manual adjustments" in page and "late submission" in page        # shown in the report
     (out / "overrides.csv").write_text("student,check,points,adjustment,reason\nnobody,total,,1,x\n",
@@ -319,7 +319,7 @@ def test_nothing_in_the_folder_being_graded_runs_in_the_grader(tmp_path, jobs):
     assert done.returncode == 0, done.stdout + done.stderr
     assert not marker.exists(), "a file from the graded folder ran in the grader"
     assert results(tmp_path / "o", "emi")["score"] == 0
-    assert results(tmp_path / "o", "aki")["score"] == 29
+    assert results(tmp_path / "o", "aki")["score"] == 38
     assert results(tmp_path / "o", "course_config")["extra_data"]["student"] == "course_config"
 
 
@@ -347,7 +347,7 @@ def test_nbgrader_layout_grades_each_student_on_their_own_assignment_notebook(tm
     assert done.returncode == 0, done.stdout + done.stderr
     graded = {p.parent.name for p in (tmp_path / "o").glob("*/results.json")}
     assert graded == {"ann", "ben", "eve"}
-    assert results(tmp_path / "o", "ann")["score"] == results(tmp_path / "o", "eve")["score"] == 29
+    assert results(tmp_path / "o", "ann")["score"] == results(tmp_path / "o", "eve")["score"] == 38
     ben = results(tmp_path / "o", "ben")
     assert ben["score"] == 0 and {t["extra_data"]["diagnosis"] for t in ben["tests"]} == {"not_gradable"}
     assert "first try.ipynb" in ben["tests"][0]["output"] and "ch04_gradient.ipynb" in ben["tests"][0]["output"]

@@ -65,7 +65,7 @@ def overrides(out, *lines):
 def test_every_step_in_order_with_its_reason(term):
     course, assignment, out = term
     lost = ["numerical_diff::central_x2_at_2", "gradient_descent::three_steps_exact",
-            "simpleNet.loss::random_weights", "numerical_diff::random_polynomial"]         # 29 - 8 = 21
+            "simpleNet.loss::random_weights", "numerical_diff::random_polynomial"]         # 38 - 8 = 30
     submit(out, assignment, "s001", lost, timestamp=stamp(days=1, hours=2))                # 2 started days late
     submit(out, assignment, "s002", timestamp=stamp(minutes=10))                           # within the grace
     submit(out, assignment, "s003")                                                        # no timestamp.txt
@@ -78,28 +78,28 @@ def test_every_step_in_order_with_its_reason(term):
     final = rows(out)
     assert list(final) == ["s001", "s002", "s003", "s004", "s099"]            # roster order, then the others
     s001 = final["s001"]
-    # 21 -> 23 (check) -> 23 * 0.8 = 18.4 (2 days, 10 %/day) -> 19.4 (total)
-    assert (s001.autograded_score, s001.score, s001.max_score, s001.late_days) == (21, 19.4, 29, 2)
-    assert s001.late_penalty == pytest.approx(4.6)
+    # 30 -> 32 (check) -> 32 * 0.8 = 25.6 (2 days, 10 %/day) -> 26.6 (total)
+    assert (s001.autograded_score, s001.score, s001.max_score, s001.late_days) == (30, 26.6, 38, 2)
+    assert s001.late_penalty == pytest.approx(6.4)
     assert s001.name == "山田 太郎" and "late" in s001.flags
     notes = s001.adjustments.split("; ")
     assert notes[0].startswith("numerical_diff::central_x2_at_2: h=1e-3 accepted (0 -> 2)")
-    assert "2 day(s) late: -20%" in notes[1] and "(23 -> 18.4)" in notes[1]
-    assert notes[2] == "total: presented in class (18.4 -> 19.4)"
+    assert "2 day(s) late: -20%" in notes[1] and "(32 -> 25.6)" in notes[1]
+    assert notes[2] == "total: presented in class (25.6 -> 26.6)"
     assert s001.parts["numerical_diff::central_x2_at_2"] == 2
-    assert final["s002"].score == 29 and not final["s002"].flags                # 10 minutes: grace
-    assert final["s003"].score == 29 and final["s003"].flags == ["time_unknown"]   # never penalised
+    assert final["s002"].score == 38 and not final["s002"].flags                # 10 minutes: grace
+    assert final["s003"].score == 38 and final["s003"].flags == ["time_unknown"]   # never penalised
     assert (final["s004"].status, final["s004"].score, final["s004"].flags) == ("not_submitted", 5, ["not_submitted"])
     assert (final["s099"].status, final["s099"].flags) == ("not_on_roster", ["not_on_roster"])
-    assert any("s001" in line and "19.4" in line for line in done.lines)
+    assert any("s001" in line and "26.6" in line for line in done.lines)
     assert "4 submitted" not in done.lines[0] and "1 not submitted" in done.lines[0]
 
     graded = {row["student"]: row for row in csv.DictReader(
         (out / "grades.csv").read_text(encoding="utf-8-sig").splitlines())}
-    assert graded["s001"]["score"] == "21" and "s004" not in graded               # the raw result stays
+    assert graded["s001"]["score"] == "30" and "s004" not in graded               # the raw result stays
     assert (out / student_folder(out, "s001").name / "results.json").read_bytes() == before
     feedback = (student_folder(out, "s001") / "feedback.md").read_text(encoding="utf-8")
-    assert "最終成績 / Final grade: 19.4 / 29" in feedback and "autograded: 21 / 29" in feedback
+    assert "最終成績 / Final grade: 26.6 / 38" in feedback and "autograded: 30 / 38" in feedback
     assert "h\\=1e\\-3 accepted" in feedback and "20%" in feedback          # escaped for Markdown
 
 
@@ -114,26 +114,26 @@ def test_extensions_too_late_and_no_policy(term, tmp_path):
     submit(out, assignment, "s003", timestamp="2026-10-21 00:30:00.000000 UTC")  # nbgrader's format: 09:30 JST
     finish(out, course, assignment, class_report=False)
     final = rows(out)
-    assert final["s001"].score == 29 and final["s001"].flags == ["extension"]
+    assert final["s001"].score == 38 and final["s001"].flags == ["extension"]
     assert (final["s002"].score, final["s002"].flags) == (0, ["not_accepted"])
     assert "too late, not accepted" in final["s002"].adjustments
-    assert (final["s003"].late_days, final["s003"].score) == (1, 29 * 0.9)
+    assert (final["s003"].late_days, final["s003"].score) == (1, 38 * 0.9)
 
     lenient = dataclasses.replace(assignment, late_policy=None)                 # flagged, never penalised
     finish(out, course, lenient, class_report=False)
-    assert rows(out)["s002"].score == 29 and rows(out)["s002"].flags == ["late"]
+    assert rows(out)["s002"].score == 38 and rows(out)["s002"].flags == ["late"]
 
 
 def test_a_total_above_the_maximum_needs_extra_credit(term):
     course, assignment, out = term
     submit(out, assignment, "s001")
     overrides(out, "s001,total,,+2,bonus question,")
-    with pytest.raises(OverrideError, match=r"line 2: s001's total would be 31, above the maximum 29"):
+    with pytest.raises(OverrideError, match=r"line 2: s001's total would be 40, above the maximum 38"):
         finish(out, course, assignment, class_report=False)
     assert not (out / "grades_final.csv").exists()
     overrides(out, "s001,total,,+2,bonus question,yes")
     finish(out, course, assignment, class_report=False)
-    assert rows(out)["s001"].score == 31
+    assert rows(out)["s001"].score == 40
 
 
 @pytest.mark.parametrize("line, message", [
@@ -225,12 +225,12 @@ def test_finish_command_after_overrides_and_the_time_nbgrader_recorded(tmp_path)
     overrides(out, "ben,total,,-4,copied a cell,")
     done = run_cli("finish", out)                                                   # no regrading
     assert done.returncode == 0, done.stderr
-    assert rows(out)["ben"].score == 25 and "ben: total: copied a cell (29 -> 25)" in done.stdout
-    assert "Final grade: 25 / 29" in (student_folder(out, "ben") / "feedback.md").read_text(encoding="utf-8")
+    assert rows(out)["ben"].score == 34 and "ben: total: copied a cell (38 -> 34)" in done.stdout
+    assert "Final grade: 34 / 38" in (student_folder(out, "ben") / "feedback.md").read_text(encoding="utf-8")
     assert "copied a cell" in (out / "report.html").read_text(encoding="utf-8")
     overrides(out, "ben,total,,-4,copied a cell,", "ann,total,,-1,quiz missed,")   # added later:
     assert run_cli("report", out).returncode == 0                                   # report counts it
-    assert rows(out)["ann"].score == 28 and "quiz missed" in (out / "report.html").read_text(encoding="utf-8")
+    assert rows(out)["ann"].score == 37 and "quiz missed" in (out / "report.html").read_text(encoding="utf-8")
 
     overrides(out, "nobody,total,,1,x,")
     for args in (("finish", out), ("grade", tmp_path / "submitted", "--assignment", "ch04_gradient",
@@ -238,7 +238,7 @@ def test_finish_command_after_overrides_and_the_time_nbgrader_recorded(tmp_path)
         bad = run_cli(*args)
         errors = [line for line in bad.stderr.splitlines() if line.startswith("autograder: error:")]
         assert bad.returncode == 2 and len(errors) == 1 and "'nobody'" in errors[0]
-    assert rows(out)["ben"].score == 25                                             # the last good one stays
+    assert rows(out)["ben"].score == 34                                             # the last good one stays
     (out / "overrides.csv").unlink()
     for args, fragment in ((("finish", tmp_path / "nowhere"), "no such folder"),
                            (("finish", tmp_path), "no graded results"),

@@ -16,6 +16,8 @@ SIGNATURES = {                       # fixed by the course: graders and Gradesco
     "numerical_gradient": "(f, x)",
     "gradient_descent": "(f, init_x, lr=0.01, step_num=100)",
     "simpleNet.loss": "(self, x, t)",
+    "analytic_gradient": "(W, x, t)",
+    "relative_error": "(a, b)",
 }
 
 
@@ -54,6 +56,9 @@ def test_release_stubs_raise():
         "gradient_descent": lambda: namespace["gradient_descent"](lambda x: np.sum(x ** 2), np.ones(2),
                                                                   lr=0.1, step_num=1),
         "simpleNet.loss": lambda: namespace["simpleNet"]().loss(np.array([0.6, 0.9]), np.array([0, 0, 1])),
+        "analytic_gradient": lambda: namespace["analytic_gradient"](np.ones((2, 3)), np.array([0.6, 0.9]),
+                                                                    np.array([0, 0, 1])),
+        "relative_error": lambda: namespace["relative_error"](np.ones(2), np.ones(2)),
     }
     assert set(calls) == set(SIGNATURES)
     for function, call in calls.items():

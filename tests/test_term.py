@@ -175,17 +175,17 @@ def marked(term):
 def test_written_marks_from_both_ways_reach_the_final_grade(marked):
     final = final_rows(marked / "graded" / "ch04_activation" / "grades_final.csv")
     raw = final_rows(marked / "graded" / "ch04_activation" / "grades.csv")
-    assert raw["s03"]["max_score"] == "24"                               # grades.csv: autograded only
-    assert final["s03"]["max_score"] == "28" and final["s03"]["score"] == "28"
-    assert (final["s01"]["written_score"], final["s01"]["score"]) == ("2", "26")         # from nbgrader
+    assert raw["s03"]["max_score"] == "29"                               # grades.csv: autograded only
+    assert final["s03"]["max_score"] == "33" and final["s03"]["score"] == "33"
+    assert (final["s01"]["written_score"], final["s01"]["score"]) == ("2", "31")         # from nbgrader
     assert final["s07"]["written_score"] == "3.5"
     assert final["s12"]["written_pending"] == "4" and "written_pending" in final["s12"]["flags"]
-    assert final["s05"]["late_days"] == "1" and float(final["s05"]["score"]) == pytest.approx(28 * 0.9)
+    assert final["s05"]["late_days"] == "1" and float(final["s05"]["score"]) == pytest.approx(33 * 0.9)
     assert (final["x99"]["status"], final["x99"]["flags"]) == ("not_on_roster", "not_on_roster")
     feedback = (marked / "graded" / "ch04_activation" / "s12" / "feedback.md").read_text(encoding="utf-8")
-    assert "written answers: pending (4 points)" in feedback and "/ 28" in feedback
+    assert "written answers: pending (4 points)" in feedback and "/ 33" in feedback
     gradient = final_rows(marked / "graded" / "ch04_gradient" / "grades_final.csv")
-    assert "発表点" in gradient["s07"]["adjustments"] and gradient["s07"]["score"] == "16"
+    assert "発表点" in gradient["s07"]["adjustments"] and gradient["s07"]["score"] == "22"
 
 
 def test_course_gradebook(marked):
@@ -195,10 +195,10 @@ def test_course_gradebook(marked):
     assert "x99" in rows                                                 # listed, never dropped
     s29 = rows["s29"]
     assert float(s29["term_percent"]) == 0.0
-    # weights 1 and 2: (g/29 + 2 * a/28) / 3 * 100
+    # weights 1 and 2: (g/38 + 2 * a/33) / 3 * 100
     gradient = final_rows(marked / "graded" / "ch04_gradient" / "grades_final.csv")["s04"]
     activation = final_rows(marked / "graded" / "ch04_activation" / "grades_final.csv")["s04"]
-    expected = (float(gradient["score"]) / 29 + 2 * float(activation["score"]) / 28) / 3 * 100
+    expected = (float(gradient["score"]) / 38 + 2 * float(activation["score"]) / 33) / 3 * 100
     assert float(rows["s04"]["term_percent"]) == pytest.approx(expected, abs=0.05)
     assert rows["s04"]["late_count"] == "1" and rows["s12"]["pending_count"] == "1"
 
@@ -219,7 +219,7 @@ def test_moodle_worksheet_and_feedback_zip(marked):
     by_participant = {participant: sid for sid, _, participant, _ in ROSTER}
     for row in filled[:-1]:
         sid = by_participant[row["Identifier"].removeprefix("Participant ")]
-        assert float(row["Grade"]) == pytest.approx(float(final[sid]["score"]) / 29 * 100, abs=0.005)
+        assert float(row["Grade"]) == pytest.approx(float(final[sid]["score"]) / 38 * 100, abs=0.005)
     assert filled[-1]["Grade"] == "" and list(filled[0]) == next(csv.reader([header]))
     with zipfile.ZipFile(out / "feedback.zip") as archive:
         names = archive.namelist()

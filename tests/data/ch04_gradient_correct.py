@@ -48,3 +48,12 @@ class simpleNet:
         z = self.predict(x)
         y = softmax(z)
         return cross_entropy_error(y, t)
+
+def analytic_gradient(W, x, t):
+    if x.ndim == 1:
+        x = x.reshape(1, x.size); t = t.reshape(1, t.size)
+    y = softmax(np.dot(x, W))
+    return np.dot(x.T, y - t) / x.shape[0]
+
+def relative_error(a, b):
+    return np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8))

@@ -198,3 +198,80 @@ def signed(rng, low, high, shape):
     size = int(np.prod(shape))
     signs = rng.permutation(np.where(np.arange(size) % 2 == 0, 1.0, -1.0))
     return np.round(signs * rng.uniform(low, high, size=size), 3).reshape(shape)
+
+
+# ----- layer_gradients(weights, x, activation) -----
+# A chain of layers a_k = z_{k-1}·W_k, z_k = h(a_k) (z_0 = x), with L = sum(z_n); backward by
+# the chain rule: δ_n = h'(a_n), δ_k = (δ_{k+1}·W_{k+1}ᵀ) ⊙ h'(a_k).  The answer: ‖δ_k‖ for
+# k = 1 … n, layer 1 (next to the input) first.
+def relu_grad(x):
+    return (np.asarray(x, dtype=float) > 0).astype(float)
+
+
+def sigmoid_grad(x):
+    s = sigmoid(x)
+    return s * (1.0 - s)
+
+
+def activation_and_slope(name):
+    """The activation called ``name`` ("sigmoid" or "relu") and its derivative."""
+    return (sigmoid, sigmoid_grad) if name == "sigmoid" else (relu, relu_grad)
+
+
+def chain(weights, x, activation, *, transpose=True, slope_of_output=False, slopes=True):
+    """(pre-activations a_k, outputs z_k, the gradients δ_k, the gradients passed back to each
+    layer's input, ∂L/∂z_{k-1}), with switches for the mistakes."""
+    h, h_grad = activation_and_slope(activation)
+    pre, out, z = [], [], np.asarray(x, dtype=float)
+    for layer in weights:
+        a = z @ np.asarray(layer, dtype=float)
+        z = h(a)
+        pre.append(a)
+        out.append(z)
+    g, deltas, passed = np.ones_like(z), [], []
+    for W, a, z in zip(weights[::-1], pre[::-1], out[::-1]):
+        delta = g * (h_grad(z if slope_of_output else a) if slopes else 1.0)
+        g = delta @ (np.asarray(W, dtype=float).T if transpose else np.asarray(W, dtype=float))
+        deltas.append(delta)
+        passed.append(g)
+    return pre, out, deltas[::-1], passed[::-1]
+
+
+def norms(arrays, norm=np.linalg.norm):
+    return np.array([norm(a) for a in arrays])
+
+
+def layer_gradients(weights, x, activation):
+    return norms(chain(weights, x, activation)[2])
+
+
+def layer_gradients_answers(weights, x, activation):
+    other = "relu" if activation == "sigmoid" else "sigmoid"
+    pre, out, deltas, passed = chain(weights, x, activation)
+    inputs = [np.asarray(x, dtype=float)] + out[:-1]
+    found = [
+        ("reversed_order", norms(deltas)[::-1]),
+        ("wrong_activation", layer_gradients(weights, x, other)),
+        ("gradient_after_weights", norms(passed)),
+        ("weight_gradient_norms", norms([z.T @ d for z, d in zip(inputs, deltas)])),
+        ("forward_values", norms(out)),
+        ("forward_values", norms(pre)),
+        ("other_norm", norms(deltas, lambda d: np.sum(d ** 2))),
+        ("other_norm", norms(deltas, lambda d: np.sum(np.abs(d)))),
+        ("other_norm", norms(deltas, lambda d: np.mean(np.abs(d)))),
+        ("other_norm", norms(deltas, lambda d: np.max(np.abs(d)))),
+        ("missing_activation_derivative", norms(chain(weights, x, activation, slopes=False)[2])),
+    ]
+    if activation != "relu":                 # ReLU's slope is the same at a_k and at z_k
+        found.append(("slope_at_output", norms(chain(weights, x, activation, slope_of_output=True)[2])))
+    if all(np.shape(W)[0] == np.shape(W)[1] for W in weights):
+        found.append(("missing_transpose", norms(chain(weights, x, activation, transpose=False)[2])))
+    return found
+
+
+def chain_crash(message):
+    """The mistake behind a crash of layer_gradients on layers of different widths: a product
+    whose shapes do not fit (W·z for z·W, δ·W for δ·Wᵀ); None for any other crash."""
+    if "not aligned" in message or "mismatch in its core dimension" in message:
+        return "shapes_do_not_fit"
+    return None

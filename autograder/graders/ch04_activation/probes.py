@@ -19,11 +19,13 @@ EXACT = {
     "sigmoid": _logistic,
     "sigmoid_grad": lambda x: _logistic(x) * _logistic(-np.asarray(x, dtype=float)),
     "relu": lambda x: np.where(np.asarray(x, dtype=float) > 0, x, 0.0),
+    "relu_grad": lambda x: (np.asarray(x, dtype=float) > 0).astype(float),
 }
 CALLS = {
     "sigmoid_grad": ("sigmoid",),
     "relu_grad": ("relu",),
     "sigmoid_chain_factor": ("sigmoid", "sigmoid_grad"),
+    "layer_gradients": ("sigmoid", "sigmoid_grad", "relu", "relu_grad"),
 }
 
 
@@ -54,3 +56,11 @@ def chain_factor(ns, n_layers):
     student = need(ns, "sigmoid_chain_factor")
     with stand_ins(ns, "sigmoid_chain_factor"):
         return student(n_layers)
+
+
+def chain_gradients(ns, weights, x, activation):
+    """layer_gradients([W1, W2, ...], x, activation), with the exact activations and their
+    derivatives standing in for the student's."""
+    student = need(ns, "layer_gradients")
+    with stand_ins(ns, "layer_gradients"):
+        return student([np.array(w, dtype=float) for w in weights], np.array(x, dtype=float), activation)

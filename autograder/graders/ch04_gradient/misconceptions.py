@@ -119,3 +119,76 @@ def simple_net_loss(W, x, t):
             ("wrong_loss_function", np.sum((softmax(x @ W) - t) ** 2)),
             ("wrong_loss_function", np.mean((softmax(x @ W) - t) ** 2)),
         ]
+
+
+# ----- analytic_gradient(W, x, t): dW = xᵀ(softmax(x·W) − t), averaged over a batch -----
+def as_rows(x, t):
+    """x and t as batches of rows: one sample becomes a batch of one, as the given
+    cross_entropy_error reads it."""
+    x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    return (x.reshape(1, -1), t.reshape(1, -1)) if x.ndim == 1 else (x, t)
+
+
+def analytic_gradient(W, x, t):
+    """The gradient of simpleNet's loss (without the 1e-7 inside the log) with respect to W."""
+    X, T = as_rows(x, t)
+    return X.T @ (softmax(X @ np.asarray(W, dtype=float)) - T) / X.shape[0]
+
+
+def analytic_gradient_answers(W, x, t):
+    """The gradients that each mistake gives, for one sample or a batch."""
+    W = np.asarray(W, dtype=float)
+    X, T = as_rows(x, t)
+    n = X.shape[0]
+    Y = softmax(X @ W)
+    with np.errstate(all="ignore"):
+        return [
+            ("scores_not_probabilities", X.T @ (X @ W - T) / n),
+            ("gradient_sign_flipped", X.T @ (T - Y) / n),
+            ("ignores_label", X.T @ Y / n),
+            ("not_averaged", X.T @ (Y - T)),
+            ("wrong_divisor", X.T @ (Y - T) / X.shape[1]),         # x.shape[0] of one sample: its length
+            ("wrong_divisor", X.T @ (Y - T) / (n * W.shape[1])),   # np.mean over samples and classes
+        ]
+
+
+# ----- relative_error(a, b): max over the elements of |a − b| / max(|a| + |b|, 1e-8) -----
+TINY = 1e-8
+
+
+def relative_errors(a, b):
+    """The relative error of every element."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), TINY)
+
+
+def relative_error(a, b):
+    return float(np.max(relative_errors(a, b)))
+
+
+def relative_error_answers(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    d, s = a - b, np.abs(a) + np.abs(b)
+    guarded = lambda denominator: np.maximum(denominator, TINY)
+    with np.errstate(all="ignore"):
+        return [
+            ("zero_division", np.max(np.abs(d) / s)),                 # 0/0 where a and b are both 0
+            ("no_denominator", np.max(np.abs(d))),
+            ("missing_abs", np.max(d / guarded(s))),
+            ("missing_abs", np.max(-d / guarded(s))),
+            ("missing_abs", np.max(np.abs(d) / guarded(a + b))),
+            ("missing_abs", np.max(np.abs(d) / np.abs(a + b))),
+            ("missing_abs", np.max(np.abs(d) / guarded(np.abs(a + b)))),
+            ("missing_abs", np.max(d / (a + b))),
+            ("mean_not_max", np.mean(np.abs(d) / guarded(s))),
+            ("mean_not_max", np.sum(np.abs(d) / guarded(s))),
+            ("other_denominator", np.max(np.abs(d) / guarded(np.maximum(np.abs(a), np.abs(b))))),
+            ("one_sided_denominator", np.max(np.abs(d) / guarded(np.abs(a)))),
+            ("one_sided_denominator", np.max(np.abs(d) / guarded(np.abs(b)))),
+            ("one_sided_denominator", np.max(np.abs(d) / np.abs(b))),
+            ("one_sided_denominator", np.max(np.abs(d) / np.abs(a))),
+            ("whole_array_ratio", np.max(np.abs(d)) / max(np.max(s), TINY)),
+            ("whole_array_ratio", np.max(np.abs(d)) / max(np.max(np.abs(a)) + np.max(np.abs(b)), TINY)),
+            ("whole_array_ratio", np.linalg.norm(d) / max(np.linalg.norm(a) + np.linalg.norm(b), TINY)),
+            ("whole_array_ratio", np.sum(np.abs(d)) / max(np.sum(s), TINY)),
+        ]

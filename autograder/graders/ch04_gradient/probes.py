@@ -95,3 +95,13 @@ def net_losses(ns, weights, x, t):
         net.W[...] = w
         losses.append(net.loss(np.array(x, dtype=float), np.array(t)))
     return losses
+
+
+def analytic(ns, W, x, t):
+    """analytic_gradient(W, x, t) on float W and x and the one-hot t as sent."""
+    return need(ns, "analytic_gradient")(np.array(W, dtype=float), np.array(x, dtype=float), np.array(t))
+
+
+def relative(ns, a, b):
+    """relative_error(a, b) on float arrays."""
+    return need(ns, "relative_error")(np.array(a, dtype=float), np.array(b, dtype=float))

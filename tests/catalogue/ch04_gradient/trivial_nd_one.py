@@ -69,3 +69,17 @@ class simpleNet:
         loss = cross_entropy_error(y, t)
 
         return loss
+
+
+
+# Tasks 5 and 6 (gradient check): right answers.
+def analytic_gradient(W, x, t):
+    x2, t2 = np.atleast_2d(x), np.atleast_2d(t)
+    a = x2 @ W
+    y = np.exp(a - a.max(axis=1, keepdims=True))
+    y = y / y.sum(axis=1, keepdims=True)
+    return x2.T @ (y - t2) / x2.shape[0]
+
+
+def relative_error(a, b):
+    return np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8))

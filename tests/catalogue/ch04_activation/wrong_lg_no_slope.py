@@ -1,0 +1,52 @@
+# expect: layer_gradients=missing_activation_derivative
+# Never multiplies by the activation's slope.
+
+import numpy as np
+
+
+def collapse_linear(weights):
+    combined = weights[0]
+    for W in weights[1:]:
+        combined = np.dot(combined, W)
+    return combined
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def sigmoid_grad(x):
+    return (1.0 - sigmoid(x)) * sigmoid(x)
+
+
+def sigmoid_chain_factor(n_layers):
+    return sigmoid_grad(0.0) ** n_layers
+
+
+def relu(x):
+    return np.maximum(0, x)
+
+
+def relu_grad(x):
+    grad = np.zeros(x.shape)
+    grad[x >= 0] = 1
+    return grad
+
+
+def layer_gradients(weights, x, activation):
+    if activation == "sigmoid":
+        h, h_grad = sigmoid, sigmoid_grad
+    else:
+        h, h_grad = relu, relu_grad
+    z, inputs = x, []
+    for W in weights:
+        a = np.dot(z, W)
+        inputs.append(a)
+        z = h(a)
+    grad = np.ones_like(z)
+    norms = []
+    for W, a in zip(reversed(weights), reversed(inputs)):
+        delta = grad
+        norms.append(np.linalg.norm(delta))
+        grad = np.dot(delta, W.T)
+    return np.array(norms[::-1])
