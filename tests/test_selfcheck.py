@@ -57,6 +57,7 @@ def test_the_assignment_is_recognised_from_the_content_whatever_the_name(assignm
 def test_a_script_is_recognised_by_its_definitions(tmp_path):
     script = tmp_path / "mine.py"
     script.write_text("import numpy as np\n\ndef numerical_diff(f, x):\n    h = 1e-4\n\n    return 0\n\n\n"
+                      "def numerical_gradient(f, x):\n    return x\n\n"
                       "class simpleNet:\n    pass\n\ndef softmax(a):\n    return a\n", encoding="utf-8")
     assert infer_assignment(COURSE, script) == "ch04_gradient"
 
