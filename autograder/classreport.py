@@ -546,12 +546,14 @@ th[aria-sort=descending] button::after { content: " ▼"; }
 tbody tr:nth-child(even) { background: #f6f6f6; }
 """
 
+# Sorts the table whose heading was clicked by that column (data-type number: data-value).
 SORT_SCRIPT = """
-document.querySelectorAll("table.sortable th").forEach((th, column) => {
-  th.querySelector("button").addEventListener("click", () => {
-    const table = th.closest("table"), body = table.tBodies[0];
+document.querySelectorAll("table.sortable").forEach(table => {
+  const headings = table.querySelectorAll("thead th");
+  headings.forEach(th => th.querySelector("button").addEventListener("click", () => {
+    const column = th.cellIndex, body = table.tBodies[0];
     const ascending = th.getAttribute("aria-sort") !== "ascending";
-    table.querySelectorAll("th").forEach(other => other.removeAttribute("aria-sort"));
+    headings.forEach(other => other.removeAttribute("aria-sort"));
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     const numeric = th.dataset.type === "number";
     const keyed = Array.from(body.rows, row => {
@@ -560,9 +562,7 @@ document.querySelectorAll("table.sortable th").forEach((th, column) => {
     });
     const order = numeric ? (a, b) => a[0] - b[0] : (a, b) => a[0].localeCompare(b[0], "ja");
     keyed.sort((a, b) => ascending ? order(a, b) : order(b, a));
-    const rows = document.createDocumentFragment();
-    keyed.forEach(([, row]) => rows.append(row));
-    body.append(rows);
-  });
+    body.append(...keyed.map(([, row]) => row));
+  }));
 });
 """

@@ -319,7 +319,7 @@ def _assignments(book):
 
 def render(book):
     """The whole page as one string."""
-    from .classreport import _font_face, _image
+    from .classreport import SORT_SCRIPT, _font_face, _image
 
     plots = _plots(book)
     listed = [row for row in book.rows if row.on_roster is not False]
@@ -413,23 +413,3 @@ tbody tr:nth-child(even) { background: #f6f6f6; }
 footer { margin-top: 2rem; padding-top: .5rem; border-top: 1px solid #ccc; color: #8a5a00; }
 """
 
-# Sorts the table whose heading was clicked by that column (data-type number: data-value).
-SORT_SCRIPT = """
-document.querySelectorAll("table.sortable").forEach(table => {
-  const headings = table.querySelectorAll("thead th");
-  headings.forEach(th => th.querySelector("button").addEventListener("click", () => {
-    const column = th.cellIndex, body = table.tBodies[0];
-    const ascending = th.getAttribute("aria-sort") !== "ascending";
-    headings.forEach(other => other.removeAttribute("aria-sort"));
-    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-    const numeric = th.dataset.type === "number";
-    const keyed = Array.from(body.rows, row => {
-      const cell = row.cells[column];
-      return [numeric ? Number(cell.dataset.value) : cell.textContent, row];
-    });
-    const order = numeric ? (a, b) => a[0] - b[0] : (a, b) => a[0].localeCompare(b[0], "ja");
-    keyed.sort((a, b) => ascending ? order(a, b) : order(b, a));
-    body.append(...keyed.map(([, row]) => row));
-  }));
-});
-"""
