@@ -117,6 +117,7 @@ def load_problems(problems, units=()):
     listed, units = [], _units_of(problems[:LOAD_PROBLEMS_SHOWN], units)
     for (label, info), unit in zip(problems[:LOAD_PROBLEMS_SHOWN], units):
         info = {**info, "message": one_line(info.get("message", ""))[:300]}
+        info.pop("where", None)         # the traceback's file name: the label says where, for a student
         if unit is not None and not unit.cell:
             info["at_line"] = unit.line
         listed.append(LoadProblem(label, info))

@@ -102,13 +102,15 @@ def _notebook_units(text):
 
 QUOTED_CHARACTERS = 60
 _DEFINITION = re.compile(r"(async\s+def|def|class)\s")
+_BARE_CLAUSE = re.compile(r"(try|else|finally)\s*:\s*(#.*)?")    # says nothing of the cell
 
 
 def quote(code):
     """How a student finds a cell or statement: the line that defines its first function or
-    class, else its first line of code (cut at QUOTED_CHARACTERS)."""
+    class, else its first line of code (cut at QUOTED_CHARACTERS), a bare ``try:`` passed over."""
     lines = [line.strip() for line in code.splitlines()]
-    lines = [line for line in lines if line and not line.startswith(("#", "@"))] or ["…"]
+    lines = [line for line in lines if line and not line.startswith(("#", "@")) and not _BARE_CLAUSE.fullmatch(line)]
+    lines = lines or ["…"]
     line = next((line for line in lines if _DEFINITION.match(line)), lines[0]).replace("`", "'")
     return line if len(line) <= QUOTED_CHARACTERS else line[:QUOTED_CHARACTERS - 1] + "…"
 

@@ -120,9 +120,10 @@ def _patterns():
     """(regex of the English, ja/en templates), those with fewer placeholders first."""
     patterns = []
     for entry in engine_texts().values():
-        parts = string.Formatter().parse(entry["en"])
+        matched = entry.get("match", entry["en"])      # an error type is matched by its own name
+        parts = string.Formatter().parse(matched)
         regex = "".join(re.escape(literal) + (f"(?P<{name}>.*?)" if name else "") for literal, name, _, _ in parts)
-        patterns.append((len(placeholders(entry["en"])), re.compile(regex, re.DOTALL), entry))
+        patterns.append((len(placeholders(matched)), re.compile(regex, re.DOTALL), entry))
     return [(regex, entry) for _, regex, entry in sorted(patterns, key=lambda item: item[0])]
 
 

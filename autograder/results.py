@@ -155,7 +155,7 @@ class GradedSubmission(Scored):
                 "lang": self.lang,
                 "sha256": self.digest,
                 "timestamp": self.timestamp,
-                "load_problems": [{"where": p.label, **p.info} for p in self.load_problems],
+                "load_problems": [{**p.info, "where": p.label} for p in self.load_problems],
             },
         }
 

@@ -102,6 +102,9 @@ def test_a_scripts_statement_is_quoted_with_its_line(tmp_path):
 def test_quote_and_defined_names():
     assert quote("\n# only\n@decorator\ndef f(x):\n    return x") == "def f(x):"
     assert quote("s = '`'") == "s = '''"
+    assert quote("try:\n    print(numerical_diff(f, 4.0))\nexcept NotImplementedError:\n    pass") == \
+        "print(numerical_diff(f, 4.0))"                      # a guarded demo cell: not `try:`
+    assert quote("try:  # why\n    pass\nfinally:\n    x = 1") == "pass"
     assert defined_names("import numpy as np\nfrom a import b as c\nfor i in range(3):\n    t = i\n"
                          "def f():\n    inner = 1\n[k for k in ()]\nclass C: pass\nwith open('f') as h: pass") == \
         {"np", "c", "i", "t", "f", "C", "h"}
@@ -114,6 +117,26 @@ def units_of(tmp_path, *cells):
     path = tmp_path / "nb.ipynb"
     path.write_text(notebook(*cells), encoding="utf-8")
     return load(path).units
+
+
+def test_the_traceback_file_name_never_stands_for_the_cell(tmp_path):
+    """An error raised in a function another cell defined carries that cell's file name
+    (``where``): the problem is still the failing cell's, in results.json too."""
+    from autograder.results import GradedSubmission
+    units = units_of(tmp_path, "def f():\n    return 1 / 0", "y = f()")
+    info = {"type": "ZeroDivisionError", "message": "division by zero", "where": units[0].filename, "line": 2}
+    [problem] = load_problems([(units[1].label, info)], units)
+    assert problem.label == "y = f()" and "where" not in problem.info
+    graded = GradedSubmission("s", "ch04_gradient", [], [problem])
+    assert graded.to_json()["extra_data"]["load_problems"][0]["where"] == "y = f()"
+
+
+def test_an_error_type_the_engine_names_is_translated():
+    """A problem's type is matched by its name (``match``), and shown as the words."""
+    from autograder import messages
+    assert messages.engine_text("process_ended") == messages.Text("プロセスの終了", "the process ended")
+    assert messages.engine_text("skipped") == messages.Text("打ち切り", "stopped")
+    assert messages.engine_text("ZeroDivisionError") == "ZeroDivisionError"
 
 
 def test_a_name_an_earlier_failed_cell_defines_is_its_consequence(tmp_path):

@@ -99,6 +99,83 @@ def test_a_looping_function_is_asked_once_and_costs_only_its_points(course, tmp_
     assert_only_the_loop_costs(result.checks, "1", "ja+en")
 
 
+
+# A notebook: the looping answer, then cells that call numerical_gradient directly, through
+# gradient_descent and through a method, and a cell that does not call it at all.
+LATER_CELLS = [
+    "g = numerical_gradient(lambda x: np.sum(x ** 2), np.array([3.0, 4.0]))",
+    "path = gradient_descent(lambda x: np.sum(x ** 2), np.array([3.0, 4.0]))",
+    "class Probe:\n    def gradient(self):\n        return numerical_gradient(lambda w: 0.0, np.zeros(2))\n\n"
+    "before = 1\nProbe().gradient()\nafter = 2",
+    "untouched = 42",
+]
+
+
+def test_a_looping_cell_costs_one_cell_limit_and_later_calls_stop_at_once(course, tmp_path, monkeypatch):
+    """The first cell that runs into the loop is stopped from inside, before the trusted
+    side's limit, naming the function it was stuck in (numerical_gradient, not the f it
+    keeps calling); every later cell that calls numerical_gradient stops at once with that
+    reason, and the cell that does not runs.  Nothing is killed or loaded again; the checks
+    still ask the real numerical_gradient (its timeout, not the stand-in's)."""
+    import nbformat
+    from autograder.grade import grade_stream
+    from autograder.run import Sandbox, Student
+    from autograder.submissions import Submission
+    assignment = course.assignment(ASSIGNMENT)
+    limits = dict(course.limits, cell_seconds=4.0, check_seconds=1.0)
+    first_call = "first = numerical_gradient(lambda x: np.sum(x ** 2), np.array([3.0, 4.0]))"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)
+                                               for code in [LOOPING, first_call, *LATER_CELLS]])
+    path = tmp_path / "looping.ipynb"
+    nbformat.write(notebook, str(path))
+    loads = []
+    real_reload = Student._reload
+    monkeypatch.setattr(Student, "_reload", lambda self: loads.append(1) or real_reload(self))
+    graded = []
+    grade_stream(replace(course, limits=limits), assignment, [Submission("looping", path)], out_dir=None,
+                 isolation="auto", lang="ja+en", on_done=graded.append,
+                 sandbox=Sandbox(assignment.probes, limits, trusted_code=True))
+    [result] = graded
+    problems = [(p.label, p.info["type"], p.info["message"]) for p in result.load_problems]
+    assert problems == [
+        (first_call[:59] + "…", "timeout", f"did not finish in 4 s (still running {LOOPING_FUNCTION})"),
+        (LATER_CELLS[0][:59] + "…", "skipped", f"calls {LOOPING_FUNCTION}, which timed out in an earlier cell"),
+        (LATER_CELLS[1][:59] + "…", "skipped", f"calls {LOOPING_FUNCTION}, which timed out in an earlier cell"),
+        ("class Probe:", "skipped", f"calls {LOOPING_FUNCTION}, which timed out in an earlier cell"),
+    ], problems
+    assert result.load_problems[0].info["text"].endswith("= f(x)")        # the line it was stuck on
+    assert loads == [1]
+    assert_only_the_loop_costs(result.checks, "1", "ja+en")
+    ja = "\n".join(problem.note("ja") for problem in result.load_problems)
+    assert "numerical_gradient を実行中でした" in ja and "前のセルで時間切れになった numerical_gradient を呼んでいます" in ja
+    assert "skipped" not in ja and "stopped" not in ja, ja
+
+
+def test_the_cell_timer_finds_the_loop_and_suspends_only_it():
+    """In process: the stuck frame is the loop's, not that of the function it keeps
+    calling; its names (a function and a method) get a stand-in until restored."""
+    from autograder.run.inside.timeouts import CellTimedOut, CellTimer, Suspended, TimedOutEarlier
+    namespace = {}
+    code = ("def f(x):\n    return x * x\n\n"
+            "def spin(g):\n    while True:\n        g(1)\n\n"
+            "class Net:\n    def step(self):\n        return spin(f)\n")
+    exec(compile(code, "<submission cell 1>", "exec"), namespace)
+    handler = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(CellTimedOut) as stopped:
+        with CellTimer(1.4):                       # stopped after 0.7 s (half, as it is under 2 s)
+            exec(compile("Net().step()", "<submission cell 2>", "exec"), namespace)
+    assert stopped.value.frame.f_code.co_name == "spin"
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) != handler
+    signal.signal(signal.SIGALRM, handler)
+    suspended = Suspended()
+    spin, step = namespace["spin"], namespace["Net"].step
+    suspended.suspend(namespace, stopped.value.frame)
+    assert namespace["f"](3) == 9 and namespace["Net"].step is step
+    with pytest.raises(TimedOutEarlier, match="spin"):
+        namespace["Net"]().step()
+    suspended.restore()
+    assert namespace["spin"] is spin
+
 def test_the_judge_enters_a_looping_function_once(course):
     """The rule is the judge's, whatever answers: in process (the notebook's and Windows'
     way), the looping numerical_gradient is entered once for its six checks."""

@@ -56,7 +56,8 @@ def written_texts():
 
 # The values of the engine texts' placeholders (what the engine matches in its English).
 TEXT_VALUES = {"seconds": "10", "status": "1", "signal": "SIGKILL", "size": "123456", "reason": RAW[1],
-               "error": RAW[2], "files": "a.ipynb, b.ipynb", "name": "ch04_gradient.ipynb"}
+               "error": RAW[2], "files": "a.ipynb, b.ipynb", "name": "ch04_gradient.ipynb",
+               "function": "numerical_gradient"}
 
 
 def engine_texts():
@@ -77,7 +78,6 @@ def samples():
     cells = ["def numerical_gradient(f, x):", "x = np.arange(0.0, 20.0, 0.1)"]
     units = [both("unit_cell", label=cells[0]), both("unit_line", label=cells[1], line=12)]
     return {
-        "function": ["numerical_diff", "simpleNet.loss", "TwoLayerNet.numerical_gradient"],
         "given": ["f(x) = x², x = 2", "x = [1.0, 2.0]", "TwoLayerNet(3, 4, 2), x = [[0.5, -1.0]]", *texts],
         "got": values, "expected": values,
         "tolerance": ["1e-06", tolerance(1e-7, 1e-7)],
@@ -90,6 +90,7 @@ def samples():
         "difference": [difference(np.array(got), np.array(expected), 1e-6) for got, expected in
                        (([-1.0, 2.0], [1.0, -2.0]), ([2.0, 4.0], [1.0, 2.0]), ([1.0, 3.0], [1.0, 2.0]), (3.0, 4.0))],
         **{name: [value] for name, value in TEXT_VALUES.items()}, "name": ["t", TEXT_VALUES["name"]],
+        "function": ["numerical_diff", "simpleNet.loss", "TwoLayerNet.numerical_gradient"],
     }
 
 

@@ -40,6 +40,7 @@ import jail
 import probing
 import seccomp
 from errors import error_info, safe_str
+from timeouts import CellTimedOut, CellTimer, Suspended, TimedOutEarlier, skipped_info, timeout_info
 
 _exit = os._exit
 VERDICT_SECONDS = 1.0                # an answerer that takes longer to look at itself is not reused
@@ -151,6 +152,7 @@ def _run_loader(sock, limits, probes, isolated, uid=None):
     namespace = new_namespace()
     sources = {}
     output_limit = int(limits["output_kb"]) * 1024
+    suspended = Suspended()                   # functions that timed out: see timeouts.py
     while True:
         try:
             request = codec.receive(sock)
@@ -162,14 +164,21 @@ def _run_loader(sock, limits, probes, isolated, uid=None):
                 sources[cell["filename"]] = (first, cell["code"])
                 sys.stdout = sys.stderr = CappedWriter(output_limit)
                 try:
-                    exec(compile_at(cell["code"], cell["filename"], first), namespace)
+                    with CellTimer(limits["cell_seconds"]):
+                        exec(compile_at(cell["code"], cell["filename"], first), namespace)
                     reply = {"ok": True}
+                except CellTimedOut as timed_out:
+                    reply = {"error": timeout_info(timed_out, limits["cell_seconds"], sources)}
+                    suspended.suspend(namespace, timed_out.frame)
+                except TimedOutEarlier as exc:
+                    reply = {"error": skipped_info(exc, sources)}
                 except BaseException as exc:  # SystemExit and KeyboardInterrupt included
                     reply = {"error": error_info(exc, sources)}
                 sys.stdout = sys.stderr = CappedWriter(0)
                 _restore_builtins()
                 codec.send(sock, reply)
         elif request["op"] == "snapshot":
+            suspended.restore()               # the checks ask the real functions
             budget = float(limits["submission_cpu_seconds"]) - jail.cpu_used()
             for _ in range(10):               # the cells' processes may hold every process slot
                 _clear_cells(isolated, cells)
