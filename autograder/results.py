@@ -87,6 +87,8 @@ class LoadProblem:
             cause = LoadProblem(info["after"], {"at_line": info["after_line"]} if "after_line" in info else {})
             return messages.note("consequence", lang, where=self.where(lang), cause=cause.where(lang),
                                  name=info.get("name", "?"))
+        if info.get("type") == "skipped" and info.get("function"):
+            return messages.note("stopped_early", lang, where=self.where(lang), function=info["function"])
         return messages.note("cell_failed", lang, where=self.where(lang),
                              type=messages.engine_text(info.get("type", "error")),
                              message=messages.engine_text(info.get("message", "")))

@@ -36,7 +36,7 @@ _ERROR_CODES = {
 
 
 # What an error report from the student's process may say, and how long each text may be.
-ERROR_FIELDS = {"type": 100, "message": 500, "where": 200, "text": 300}
+ERROR_FIELDS = {"type": 100, "message": 500, "where": 200, "text": 300, "function": 200}
 
 
 def student_error(info):
@@ -67,6 +67,11 @@ def _parse(body):
 
 FORGED = StudentError("crashed", type="TamperedReply",
                       message="the answer did not come from the question asked")
+
+
+# The loader stops a cell itself at cell_seconds and says where it was stuck (see
+# inside/timeouts.py); only a cell that outlasts that by this much is killed from here.
+KILL_MARGIN_SECONDS = 2.0
 
 
 class Student:
@@ -113,11 +118,13 @@ class Student:
             except (TimedOut, Ended):
                 return self._unit_failed(batch[0][0], {"type": "process_ended", "message": "ended the process"})
             for index, _ in batch:            # each cell has cell_seconds from the reply before
-                seconds = self._seconds(self.limits["cell_seconds"])
+                limit = float(self.limits["cell_seconds"])
+                seconds = self._seconds(limit + KILL_MARGIN_SECONDS)
                 try:
                     body = self.process.receive(seconds)
                 except TimedOut:
-                    return self._unit_failed(index, {"type": "timeout", "message": f"did not finish in {seconds:g} s"})
+                    shown = min(seconds, limit)
+                    return self._unit_failed(index, {"type": "timeout", "message": f"did not finish in {shown:g} s"})
                 except Ended:
                     return self._unit_failed(index, {"type": "process_ended", "message": "ended the process"})
                 reply = _parse(body)

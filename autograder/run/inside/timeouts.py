@@ -1,14 +1,15 @@
 """A cell that runs too long, stopped from inside, and the function it was stuck in.
 
-The trusted side kills a loader whose cell has not answered within ``cell_seconds``, and
-loads the submission again without that cell: safe whatever the cell does, but every
-cell that calls the same endless loop then costs the whole limit and a reload.  So the
-loader stops a cell itself a little earlier (``CellTimer``) and finds the function that
-was stuck: the innermost of the submission's frames that is still the same frame
-SAMPLE_SECONDS later (the loop itself, not the ``f(x)`` it keeps calling).  Until
-loading ends, that function's names are bound to a stand-in that raises at once
-(``Suspended``), so a later cell that calls it fails in no time with a reason; the real
-function is put back before the snapshot, so the checks still ask it.
+The trusted side kills a loader whose cell has not answered a little after
+``cell_seconds`` (student.KILL_MARGIN_SECONDS), and loads the submission again without
+that cell: safe whatever the cell does, but every cell that calls the same endless loop
+would then cost the whole limit and a reload.  So the loader stops a cell itself at
+``cell_seconds`` (``CellTimer``) and finds the function that was stuck: the innermost of
+the submission's frames that is still the same frame SAMPLE_SECONDS later (the loop
+itself, not the ``f(x)`` it keeps calling).  Until loading ends, that function's names
+are bound to a stand-in that raises at once (``Suspended``), so a later cell that calls
+it fails in no time with a reason; the real function is put back before the snapshot,
+so the checks still ask it.
 
 The trusted side's limit stays the guarantee: student code that swallows the exception,
 replaces the SIGALRM handler or sits in C code is still killed from outside.
@@ -23,7 +24,6 @@ except ImportError:
     from codec import SUBMISSION_PREFIX       # inside the sandbox, as top-level modules
     from errors import error_info, safe_str
 
-MARGIN_SECONDS = 1.0      # how much earlier than the trusted side's limit a cell is stopped
 SAMPLE_SECONDS = 0.2      # between the two looks at the stack that find the stuck frame
 AGAIN_SECONDS = 0.05      # the stop is raised again this often, should the code swallow one
 
@@ -52,10 +52,10 @@ def _student_frames(frame):
 
 class CellTimer:
     """``with CellTimer(seconds):`` runs a cell that raises CellTimedOut after ``seconds``
-    (less MARGIN_SECONDS, so that the reply beats the trusted side's limit)."""
+    (and SAMPLE_SECONDS, the second look at the stack)."""
 
     def __init__(self, seconds):
-        self.seconds = max(float(seconds) - MARGIN_SECONDS, float(seconds) / 2)
+        self.seconds = float(seconds)
         self.first_look = None
 
     def _fire(self, signum, frame):
@@ -174,5 +174,6 @@ def _stand_in(function):
 
 def skipped_info(exc, sources):
     """The reply for a cell that called a stand-in: where it called it, and what."""
-    return {**error_info(exc, sources), "type": "skipped",
-            "message": f"calls {safe_str(exc)}, which timed out in an earlier cell"}
+    function = safe_str(exc)
+    return {**error_info(exc, sources), "type": "skipped", "function": function,
+            "message": f"calls {function}, which timed out in an earlier cell"}
