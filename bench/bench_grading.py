@@ -266,8 +266,10 @@ def warm_worker(n, work):
     load, ask = run.Student.load, run.Student.ask
     run.Student.load, run.Student.ask = timed("load", load), timed("ask", ask)
     try:
-        for label, suffix, text in (("notebook (solution, 24 cells)", ".ipynb", notebook),
-                                    ("script (the four functions)", ".py", script)):
+        cells = sum(cell["cell_type"] == "code" and bool(cell["source"].strip()) for cell in json.loads(notebook)["cells"])
+        functions = len(assignment.function_points())
+        for label, suffix, text in ((f"notebook (solution, {cells} cells)", ".ipynb", notebook),
+                                    (f"script (the {functions} functions)", ".py", script)):
             folder = work / f"warm{suffix}"
             folder.mkdir()
             for i in range(n):
