@@ -68,7 +68,7 @@ class CellTimer:
         raise CellTimedOut(stuck)
 
     def __enter__(self):
-        self.previous = signal.signal(signal.SIGALRM, self._fire)
+        signal.signal(signal.SIGALRM, self._fire)
         signal.setitimer(signal.ITIMER_REAL, self.seconds)
         return self
 
