@@ -89,6 +89,11 @@ class LoadProblem:
                                  name=info.get("name", "?"))
         if info.get("type") == "skipped" and info.get("function"):
             return messages.note("stopped_early", lang, where=self.where(lang), function=info["function"])
+        if info.get("type") == "NotImplementedError" and info.get("function"):
+            return messages.note("calls_a_stub", lang, where=self.where(lang), function=info["function"])
+        if not info.get("message"):
+            return messages.note("cell_failed_bare", lang, where=self.where(lang),
+                                 type=messages.engine_text(info.get("type", "error")))
         return messages.note("cell_failed", lang, where=self.where(lang),
                              type=messages.engine_text(info.get("type", "error")),
                              message=messages.engine_text(info.get("message", "")))

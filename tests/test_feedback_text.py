@@ -177,6 +177,25 @@ def test_the_grading_command_names_the_consequence(tmp_path):
     assert done.stdout.count("ZeroDivisionError") == 1 and "NameError" not in done.stdout
 
 
+def test_a_cell_that_calls_a_stub_names_the_stub(tmp_path):
+    """An unguarded demo cell of an older release calls gradient_descent, still a stub: the
+    note names the stub, not an empty "NotImplementedError: "; an exception with no
+    message ends the note with its type."""
+    stub = CORRECT.replace("def gradient_descent(f, init_x, lr=0.01, step_num=100):\n",
+                           "def gradient_descent(f, init_x, lr=0.01, step_num=100):\n    raise NotImplementedError()\n")
+    path = tmp_path / "hana.ipynb"
+    path.write_text(notebook(stub, "print(gradient_descent(lambda x: x @ x, np.ones(2)))", "raise ValueError()"),
+                    encoding="utf-8")
+    done = run_cli("grade", path, "--assignment", "ch04_gradient", "--out", tmp_path / "out", "--lang", "ja+en")
+    assert done.returncode == 0, done.stderr
+    assert ("セル `print(gradient_descent(lambda x: x @ x, np.ones(2)))` は、まだ実装されていない `gradient_descent` "
+            "を呼んだところで止まりました(NotImplementedError)。") in done.stdout
+    assert ("the cell `print(gradient_descent(lambda x: x @ x, np.ones(2)))` stopped where it calls "
+            "`gradient_descent`, which is not implemented yet (NotImplementedError).") in done.stdout
+    assert "the cell `raise ValueError()` could not run and was skipped: ValueError\n" in done.stdout
+    assert ": \n" not in done.stdout and not any(line.endswith(": ") for line in done.stdout.splitlines())
+
+
 # ----- the public total -----
 
 def test_the_self_check_total_says_it_counts_public_checks(tmp_path):

@@ -31,6 +31,19 @@ def error_info(exc, sources):
     return info
 
 
+def raised_in(exc):
+    """The submission's function the exception came from (its qualified name), or None
+    when it came from a cell's own top-level code or from no code of the submission."""
+    function = None
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.startswith(SUBMISSION_PREFIX):
+            function = None if code.co_name == "<module>" else code.co_qualname
+        tb = tb.tb_next
+    return function
+
+
 def _name(exc):
     name = type(exc).__name__
     return name[:100] if isinstance(name, str) else "Exception"

@@ -39,7 +39,7 @@ import codec
 import jail
 import probing
 import seccomp
-from errors import error_info, safe_str
+from errors import error_info, raised_in, safe_str
 from timeouts import CellTimedOut, CellTimer, Suspended, TimedOutEarlier, skipped_info, timeout_info
 
 _exit = os._exit
@@ -174,6 +174,8 @@ def _run_loader(sock, limits, probes, isolated, uid=None):
                     reply = {"error": skipped_info(exc, sources)}
                 except BaseException as exc:  # SystemExit and KeyboardInterrupt included
                     reply = {"error": error_info(exc, sources)}
+                    if isinstance(exc, NotImplementedError) and raised_in(exc):
+                        reply["error"]["function"] = raised_in(exc)    # a stub the cell calls
                 sys.stdout = sys.stderr = CappedWriter(0)
                 _restore_builtins()
                 codec.send(sock, reply)
