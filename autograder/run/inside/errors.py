@@ -12,36 +12,39 @@ except ImportError:
 def error_info(exc, sources):
     """Type, message and the student's own line where the exception came from.
     ``sources``: filename -> (number of its first line, its code)."""
-    student_frame = None
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.startswith(SUBMISSION_PREFIX):
-            student_frame = tb
-        tb = tb.tb_next
     info = {"type": _name(exc), "message": safe_str(exc)}
+    student_frame = _innermost_student_frame(exc)
     if isinstance(exc, SyntaxError) and exc.filename in sources:
         info.update(where=exc.filename, line=exc.lineno or 0, text=(exc.text or "").strip())
     elif student_frame is not None:
-        filename = student_frame.tb_frame.f_code.co_filename
-        lineno = student_frame.tb_lineno
-        first, code = sources.get(filename, (1, ""))
-        lines = code.splitlines()
-        text = lines[lineno - first].strip() if 0 <= lineno - first < len(lines) else ""
-        info.update(where=filename, line=lineno, text=text)
+        info.update(place(student_frame.tb_frame.f_code.co_filename, student_frame.tb_lineno, sources))
     return info
+
+
+def place(filename, lineno, sources):
+    """Where, as an error report says it: the file name, the line and that line's text."""
+    first, code = sources.get(filename, (1, ""))
+    lines = code.splitlines()
+    text = lines[lineno - first].strip() if 0 <= lineno - first < len(lines) else ""
+    return {"where": filename, "line": lineno, "text": text}
 
 
 def raised_in(exc):
     """The submission's function the exception came from (its qualified name), or None
     when it came from a cell's own top-level code or from no code of the submission."""
-    function = None
-    tb = exc.__traceback__
+    student_frame = _innermost_student_frame(exc)
+    code = student_frame.tb_frame.f_code if student_frame is not None else None
+    return code.co_qualname if code is not None and code.co_name != "<module>" else None
+
+
+def _innermost_student_frame(exc):
+    """The last traceback entry in the submission's code, or None."""
+    found, tb = None, exc.__traceback__
     while tb is not None:
-        code = tb.tb_frame.f_code
-        if code.co_filename.startswith(SUBMISSION_PREFIX):
-            function = None if code.co_name == "<module>" else code.co_qualname
+        if tb.tb_frame.f_code.co_filename.startswith(SUBMISSION_PREFIX):
+            found = tb
         tb = tb.tb_next
-    return function
+    return found
 
 
 def _name(exc):

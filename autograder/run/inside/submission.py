@@ -174,8 +174,9 @@ def _run_loader(sock, limits, probes, isolated, uid=None):
                     reply = {"error": skipped_info(exc, sources)}
                 except BaseException as exc:  # SystemExit and KeyboardInterrupt included
                     reply = {"error": error_info(exc, sources)}
-                    if isinstance(exc, NotImplementedError) and raised_in(exc):
-                        reply["error"]["function"] = raised_in(exc)    # a stub the cell calls
+                    stub = raised_in(exc) if isinstance(exc, NotImplementedError) else None
+                    if stub:
+                        reply["error"]["function"] = stub      # the cell calls a function not written yet
                 sys.stdout = sys.stderr = CappedWriter(0)
                 _restore_builtins()
                 codec.send(sock, reply)

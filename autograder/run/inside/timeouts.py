@@ -19,10 +19,10 @@ import types
 
 try:
     from .codec import SUBMISSION_PREFIX      # imported by the trusted side (its tests)
-    from .errors import error_info, safe_str
+    from .errors import error_info, place, safe_str
 except ImportError:
     from codec import SUBMISSION_PREFIX       # inside the sandbox, as top-level modules
-    from errors import error_info, safe_str
+    from errors import error_info, place, safe_str
 
 SAMPLE_SECONDS = 0.2      # between the two looks at the stack that find the stuck frame
 AGAIN_SECONDS = 0.05      # the stop is raised again this often, should the code swallow one
@@ -91,11 +91,7 @@ def timeout_info(timed_out, cell_seconds, sources):
     info = {"type": "timeout", "message": f"did not finish in {float(cell_seconds):g} s"}
     frame = timed_out.frame
     if frame is not None:
-        filename, lineno = frame.f_code.co_filename, frame.f_lineno
-        first, code = sources.get(filename, (1, ""))
-        lines = code.splitlines()
-        text = lines[lineno - first].strip() if 0 <= lineno - first < len(lines) else ""
-        info.update(where=filename, line=lineno, text=text)
+        info.update(place(frame.f_code.co_filename, frame.f_lineno, sources))
         if frame.f_code.co_name != "<module>":
             info["message"] += f" (still running {frame.f_code.co_qualname})"
     return info
